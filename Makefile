@@ -1,0 +1,23 @@
+# Thin entry points; the work is in tools/ (see README.rst).
+.PHONY: run test test-compat lint bench pg-stop clean
+
+run:
+	@bash tools/run.sh
+
+test:
+	@bash tools/test.sh $(T)
+
+test-compat:
+	@bash tools/test_compat.sh
+
+lint:
+	@bash tools/bootstrap.sh && .venv/bin/ruff check . && .venv/bin/pylint --rcfile=.pylintrc sales_cycle_mgmt
+
+bench:
+	@bash tools/bench.sh $(B)
+
+pg-stop:
+	@bash tools/pg.sh stop
+
+clean: pg-stop
+	rm -rf .venv .state

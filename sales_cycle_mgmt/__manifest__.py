@@ -1,0 +1,26 @@
+{
+    "name": "Sales Cycle Management",
+    "summary": "Run CRM as a managed sales cycle: phases, stage playbooks with exit "
+    "checklists, stored stage history and stalled deals",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "Sales Cycle Management contributors",
+    "depends": ["crm", "survey", "calendar"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/ir.model.access.csv",
+        "data/sales_cycle_phase_data.xml",
+        "views/sales_cycle_phase_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "sales_cycle_mgmt/static/tests/tours/**/*",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import sales_cycle_phase
+from . import crm_stage

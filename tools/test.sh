@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make test`: provision, install the addon in a throwaway database, run every test
+# (unit, ORM, browser tours in Chromium, install/upgrade/uninstall lifecycle) with
+# pytest-odoo, then lint. Extra arguments go to pytest, e.g. `make test T="-k gate"`.
+# Exits non-zero on any failure, any skipped test (a skipped tour is a failure),
+# or any lint finding; stops every process it started.
+source "$(dirname "$0")/common.sh"
+provision
+TEST_DB=${TEST_DB:-sales_cycle_test_$$}
+export SCM_TEST_DB_PREFIX=${TEST_DB}_
+cleanup() {
+  local rc=$?
+  # a child Odoo or Chromium left behind by an interrupted run must not keep the db busy
+  pkill -P $$ 2>/dev/null || true
+  if [ -z "${KEEP_DB:-}" ]; then
+    for db in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${TEST_DB}%'" 2>/dev/null); do
+      dropdb --if-exists --force "$db" 2>/dev/null || true
+      rm -rf "$STATE/data/filestore/$db"
+    done
+  fi
+  stop_pg_if_started
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "installing sales_cycle_mgmt into the throwaway database $TEST_DB"
+if ! odoo_bin -c "$ODOO_CONF" -d "$TEST_DB" -i sales_cycle_mgmt --stop-after-init \
+     --log-level=warn >"$STATE/test-install.log" 2>&1 || grep -q ' ERROR ' "$STATE/test-install.log"; then
+  tail -40 "$STATE/test-install.log" >&2
+  die "installing sales_cycle_mgmt failed (log: $STATE/test-install.log)."
+fi
+
+say "running the tests (pytest-odoo, Chromium tours, lifecycle)"
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(sales_cycle_mgmt/tests tools/tests)
+rc=0
+(cd "$ROOT" && SCM_ODOO_CONF=$ODOO_CONF SCM_ODOO_SRC=$ODOO_SRC SCM_PYTHON=$VENV/bin/python \
+  "$VENV/bin/pytest" --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http \
+  --odoo-log-level=warn "${targets[@]}") || rc=$?
+[ $rc -eq 0 ] || say "tests failed (pytest exit code $rc)"
+
+say "lint: ruff and pylint-odoo"
+lint=0
+"$VENV/bin/ruff" check "$ROOT" || lint=1
+(cd "$ROOT" && "$VENV/bin/pylint" --rcfile=.pylintrc sales_cycle_mgmt) || lint=1
+"$VENV/bin/python" "$ROOT/tools/gen_readme.py" --check || lint=1
+[ $lint -eq 0 ] || say "lint failed"
+
+if [ $rc -ne 0 ] || [ $lint -ne 0 ]; then exit 1; fi
+say "all tests and lint passed"
