@@ -13,13 +13,16 @@ HTTP_PORT=${HTTP_PORT:-8069}
 DB_NAME=${DB_NAME:-sales_cycle}
 # PostgreSQL: by default a private cluster under $STATE; set PGHOST (and PGPORT,
 # PGUSER, PGPASSWORD) to use an existing server instead.
-if [ -n "${PGHOST:-}" ]; then
-  SCM_PG_EXTERNAL=1
+# The choice is made once, by the first script, and inherited by the ones it calls.
+if [ -z "${SCM_PG_EXTERNAL:-}" ]; then
+  if [ -n "${PGHOST:-}" ]; then SCM_PG_EXTERNAL=1; else SCM_PG_EXTERNAL=0; fi
+fi
+export SCM_PG_EXTERNAL
+if [ "$SCM_PG_EXTERNAL" = 1 ]; then
   PGPORT=${PGPORT:-5432}
   PGUSER=${PGUSER:-$(id -un)}
   PGPASSWORD=${PGPASSWORD:-}
 else
-  SCM_PG_EXTERNAL=0
   PGHOST=127.0.0.1
   PGPORT=${SCM_PG_PORT:-54329}
   PGUSER=odoo
