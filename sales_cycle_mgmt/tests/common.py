@@ -1,9 +1,10 @@
 from odoo.addons.crm.tests.common import TestCrmCommon
-from odoo.tests import new_test_user
 
 
 class SalesCycleCommon(TestCrmCommon):
-    """Stock crm fixtures (teams, stages, users) plus the addon's phases."""
+    """Stock crm fixtures (teams, stages, users of each role) plus the addon's
+    phases. Stages of sales_team_1 in pipeline order: stage_team1_1 (1),
+    stage_gen_1 (3), stage_team1_2 (5), stage_team1_won (70)."""
 
     @classmethod
     def setUpClass(cls):
@@ -12,12 +13,27 @@ class SalesCycleCommon(TestCrmCommon):
         cls.phase_prospecting = ref("sales_cycle_mgmt.phase_prospecting")
         cls.phase_qualification = ref("sales_cycle_mgmt.phase_qualification")
         cls.phase_proposal = ref("sales_cycle_mgmt.phase_proposal")
-        cls.phase_negotiation = ref("sales_cycle_mgmt.phase_negotiation")
         cls.phase_closing = ref("sales_cycle_mgmt.phase_closing")
-        cls.user_rep = new_test_user(
-            cls.env,
-            login="scm_rep",
-            name="Rita Rep",
-            groups="sales_team.group_sale_salesman",
-            email="rita.rep@example.com",
-        )
+        cls.stage_team1_1.cycle_phase_id = cls.phase_prospecting
+        cls.stage_gen_1.cycle_phase_id = cls.phase_qualification
+        cls.stage_team1_2.cycle_phase_id = cls.phase_proposal
+        cls.stage_team1_won.cycle_phase_id = cls.phase_closing
+        cls.History = cls.env["sales.cycle.stage.history"]
+
+    @classmethod
+    def _create_opportunities(cls, count, stage=None, user=None, **extra):
+        user = user or cls.user_sales_salesman
+        return cls.env["crm.lead"].create([
+            {
+                "name": f"Cycle opportunity {i}",
+                "type": "opportunity",
+                "team_id": cls.sales_team_1.id,
+                "user_id": user.id,
+                "stage_id": (stage or cls.stage_team1_1).id,
+                **extra,
+            }
+            for i in range(count)
+        ])
+
+    def _stays(self, lead):
+        return self.History.search([("lead_id", "=", lead.id)], order="date_in, id")

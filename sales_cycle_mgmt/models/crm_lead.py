@@ -1,0 +1,308 @@
+import json
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .cron_progress import commit_progress
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    cycle_phase_id = fields.Many2one(
+        related="stage_id.cycle_phase_id", store=True, index=True, string="Cycle Phase"
+    )
+    stage_guidance = fields.Html(related="stage_id.guidance", string="Stage Guidance")
+    stage_checklist_item_ids = fields.One2many(related="stage_id.checklist_item_ids")
+    checklist_done_ids = fields.Many2many(
+        "sales.cycle.checklist.item",
+        "crm_lead_checklist_item_done_rel",
+        "lead_id",
+        "item_id",
+        help="Exit criteria this lead has met.",
+    )
+    checklist_progress = fields.Integer(
+        compute="_compute_checklist_progress",
+        help="Share of the current stage's exit checklist that is ticked, in percent.",
+    )
+    stage_history_ids = fields.One2many("sales.cycle.stage.history", "lead_id")
+    stage_history_count = fields.Integer(compute="_compute_stage_history_count")
+    days_in_stage = fields.Integer(
+        compute="_compute_cycle_days", help="Days since the lead entered its current stage."
+    )
+    cycle_days = fields.Integer(
+        compute="_compute_cycle_days",
+        help="Days from the lead's creation to its closing, or to today while open.",
+    )
+    is_stalled = fields.Boolean(
+        readonly=True, copy=False, index="btree_not_null",
+        help="Stayed in its stage longer than the stage's benchmark or target.",
+    )
+    stalled_since = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("stage_id", "checklist_done_ids")
+    def _compute_checklist_progress(self):
+        for lead in self:
+            items = lead.stage_id.checklist_item_ids._origin
+            # _origin: in the form's onchange, ticked items are new-record wrappers
+            done = items & lead.checklist_done_ids._origin
+            lead.checklist_progress = round(100 * len(done) / len(items)) if items else 0
+
+    def _compute_stage_history_count(self):
+        counts = dict(
+            self.env["sales.cycle.stage.history"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.stage_history_count = counts.get(lead._origin, 0)
+
+    @api.depends("date_last_stage_update", "create_date", "date_closed")
+    def _compute_cycle_days(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            entered = lead.date_last_stage_update or now
+            lead.days_in_stage = (now - entered).days
+            start = lead.create_date or now
+            lead.cycle_days = ((lead.date_closed or now) - start).days
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._sync_stage_history()
+        return leads
+
+    def write(self, vals):
+        stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
+        if vals.get("stage_id") and "checklist_done_ids" in vals:
+            # the form saves ticks and the statusbar's stage in one write: the
+            # gate must see the ticks
+            super().write({"checklist_done_ids": vals["checklist_done_ids"]})
+            vals = {k: v for k, v in vals.items() if k != "checklist_done_ids"}
+        if vals.get("stage_id"):
+            self._check_exit_gate(self.env["crm.stage"].browse(vals["stage_id"]))
+            moving = self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
+            stalled = moving.filtered("is_stalled")
+            if stalled:
+                # the stall ends with the stay; its reminder goes too
+                stalled.activity_unlink(["sales_cycle_mgmt.mail_activity_type_stalled"])
+                if moving == self:
+                    vals = dict(vals, is_stalled=False, stalled_since=False)
+                else:
+                    super(CrmLead, stalled).write({"is_stalled": False, "stalled_since": False})
+        res = super().write(vals)
+        if stage_moves:
+            self._sync_stage_history(date_in=None if "stage_id" in vals else self.env.cr.now())
+        return res
+
+    # ------------------------------------------------------------
+    # STAGE HISTORY
+    # ------------------------------------------------------------
+
+    def _sync_stage_history(self, date_in=None):
+        """Close the current stay and open a new one for every lead of ``self``
+        whose stage differs from its open stay: two statements for the whole
+        batch, whatever its size (the partial unique index on open stays needs
+        the close to land before the insert).
+
+        ``date_in`` defaults to the lead's ``date_last_stage_update``, which stock
+        crm sets on every stage change, so both agree to the second.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset(
+            ["stage_id", "team_id", "user_id", "company_id", "date_last_stage_update"]
+        )
+        params = {"ids": self.ids, "date_in": date_in, "uid": self.env.uid}
+        # 1. close the open stays whose stage is no longer the lead's
+        self.env.cr.execute(SQL("""
+            UPDATE sales_cycle_stage_history h
+               SET date_out = GREATEST(COALESCE(%(date_in)s, l.date_last_stage_update), h.date_in),
+                   duration_days = EXTRACT(EPOCH FROM GREATEST(
+                       COALESCE(%(date_in)s, l.date_last_stage_update), h.date_in) - h.date_in
+                   ) / 86400.0,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM crm_lead l
+             WHERE l.id = ANY(%(ids)s) AND h.lead_id = l.id AND h.date_out IS NULL
+               AND h.stage_id IS DISTINCT FROM l.stage_id
+        """, **params))
+        # 2. open a stay for the leads in a stage without an open stay; the
+        #    direction compares with the stay just closed
+        self.env.cr.execute(SQL("""
+            INSERT INTO sales_cycle_stage_history
+                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                    date_in, direction, create_uid, create_date, write_uid, write_date)
+            SELECT l.id, l.stage_id, s.cycle_phase_id, l.team_id, l.user_id, l.company_id,
+                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date),
+                   CASE WHEN p.id IS NULL THEN 'first'
+                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
+                        ELSE 'forward' END,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id
+         LEFT JOIN LATERAL (
+                    SELECT h.id, h.stage_id FROM sales_cycle_stage_history h
+                     WHERE h.lead_id = l.id
+                  ORDER BY h.date_in DESC, h.id DESC LIMIT 1
+                   ) p ON TRUE
+         LEFT JOIN crm_stage ps ON ps.id = p.stage_id
+             WHERE l.id = ANY(%(ids)s)
+               AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
+                                WHERE o.lead_id = l.id AND o.date_out IS NULL)
+        """, **params))
+        self.env["sales.cycle.stage.history"].invalidate_model()
+        self.invalidate_recordset(["stage_history_ids"])
+
+    def _check_exit_gate(self, new_stage):
+        """Refuse a forward move out of a gated stage while required exit
+        criteria are unticked. Backward moves and lost/archive are never gated;
+        sales managers and superuser code pass, and the chatter says so."""
+        blocked = {}
+        for lead in self:
+            stage = lead.stage_id
+            if (
+                not stage
+                or not stage.checklist_gate
+                or stage == new_stage
+                or (new_stage.sequence, new_stage.id) < (stage.sequence, stage.id)
+            ):
+                continue
+            missing = stage.checklist_item_ids.filtered("required") - lead.checklist_done_ids
+            if missing:
+                blocked[lead] = missing
+        if not blocked:
+            return
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            for lead, missing in blocked.items():
+                lead.message_post(
+                    body=Markup("%s<ul>%s</ul>") % (
+                        self.env._(
+                            "Moved to %(stage)s past the exit checklist of %(old)s; not ticked:",
+                            stage=new_stage.name, old=lead.stage_id.name,
+                        ),
+                        Markup().join(Markup("<li>%s</li>") % item.name for item in missing),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            return
+        lines = [
+            self.env._(
+                "%(lead)s: %(items)s",
+                lead=lead.display_name,
+                items=", ".join(missing.mapped("name")),
+            )
+            for lead, missing in blocked.items()
+        ]
+        raise UserError(
+            self.env._(
+                "Tick the required exit criteria of the current stage before moving to "
+                "%(stage)s:\n%(lines)s",
+                stage=new_stage.name,
+                lines="\n".join(lines),
+            )
+        )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_stage_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_cycle_mgmt.sales_cycle_stage_history_action"
+        )
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        action["views"] = [(False, "list"), (False, "form")]
+        action["view_mode"] = "list,form"
+        return action
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_flag_stalled(self, batch_size=500):
+        """Flag open leads whose current stay exceeds their stage's threshold and
+        give each new stall one activity for its salesperson; clear the flag of
+        leads that are no longer over it. Batched and safe to run concurrently:
+        a lead is only flagged by the transaction whose UPDATE changed it."""
+        min_samples = self.env["crm.stage"]._benchmark_min_samples()
+        stages = self.env["crm.stage"].search(
+            ["|", ("target_days", ">", 0), ("benchmark_sample_size", ">=", min_samples)]
+        )
+        thresholds = {s.id: s._stall_threshold(min_samples) for s in stages}
+        watched = {sid: t for sid, t in thresholds.items() if t > 0}
+        self.flush_model()
+        now = self.env.cr.now()
+        # leads no longer over their threshold (threshold raised, gate reopened...)
+        self.env.cr.execute(SQL("""
+            UPDATE crm_lead l SET is_stalled = false, stalled_since = NULL
+             WHERE l.is_stalled
+               AND (l.won_status != 'pending' OR NOT l.active
+                    OR NOT (l.stage_id = ANY(%(stage_ids)s))
+                    OR l.date_last_stage_update + make_interval(
+                           secs => (%(thresholds)s::jsonb ->> l.stage_id::text)::float * 86400) > %(now)s)
+        """, stage_ids=list(watched), thresholds=_json(watched), now=now))
+        if not watched:
+            self.invalidate_model(["is_stalled", "stalled_since"])
+            return
+        activity_type = self.env.ref("sales_cycle_mgmt.mail_activity_type_stalled")
+        while True:
+            self.env.cr.execute(SQL("""
+                WITH due AS (
+                    SELECT l.id FROM crm_lead l
+                     WHERE l.is_stalled IS NOT TRUE AND l.active AND l.won_status = 'pending'
+                       AND l.stage_id = ANY(%(stage_ids)s)
+                       AND l.date_last_stage_update + make_interval(
+                             secs => (%(thresholds)s::jsonb ->> l.stage_id::text)::float * 86400) <= %(now)s
+                     ORDER BY l.id
+                     LIMIT %(limit)s
+                       FOR UPDATE SKIP LOCKED
+                )
+                UPDATE crm_lead l SET is_stalled = true, stalled_since = %(now)s
+                  FROM due WHERE l.id = due.id AND l.is_stalled IS NOT TRUE
+             RETURNING l.id
+            """, stage_ids=list(watched), thresholds=_json(watched), now=now, limit=batch_size))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            self.invalidate_model(["is_stalled", "stalled_since"])
+            if not ids:
+                break
+            self.browse(ids)._schedule_stall_activities(activity_type, thresholds)
+            if not commit_progress(self.env, len(ids)):
+                break
+
+    def _schedule_stall_activities(self, activity_type, thresholds):
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for lead in self:
+            user = lead.user_id or lead.team_id.user_id
+            if not user:
+                continue
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": lead.id,
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "date_deadline": today,
+                "automated": True,
+                "summary": self.env._(
+                    "Stalled in %(stage)s for %(days)s days (threshold %(threshold)s)",
+                    stage=lead.stage_id.name,
+                    days=lead.days_in_stage,
+                    threshold=round(thresholds.get(lead.stage_id.id, 0), 1),
+                ),
+            })
+        self.env["mail.activity"].sudo().create(vals_list)
+
+
+def _json(mapping):
+    return json.dumps({str(k): v for k, v in mapping.items()})

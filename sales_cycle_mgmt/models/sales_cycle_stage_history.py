@@ -1,0 +1,132 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class SalesCycleStageHistory(models.Model):
+    """One row per stay of a lead in a stage, written in set-based SQL by crm.lead
+    (see crm_lead._sync_stage_history) and by the install backfill."""
+
+    _name = "sales.cycle.stage.history"
+    _description = "Lead Stage Stay"
+    _order = "lead_id, date_in desc, id desc"
+    _rec_name = "stage_id"
+
+    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade", readonly=True)
+    stage_id = fields.Many2one(
+        "crm.stage", index=True, ondelete="set null", readonly=True,
+        help="Empty when the stage was deleted since.",
+    )
+    cycle_phase_id = fields.Many2one(
+        "sales.cycle.phase", index=True, ondelete="set null", readonly=True,
+        help="Phase of the stage when the lead entered it.",
+    )
+    team_id = fields.Many2one("crm.team", index=True, ondelete="set null", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", "Salesperson", index=True, ondelete="set null", readonly=True
+    )
+    company_id = fields.Many2one("res.company", index=True, ondelete="set null", readonly=True)
+    date_in = fields.Datetime("Entered", required=True, readonly=True)
+    date_out = fields.Datetime("Left", readonly=True, help="Empty while the lead is in this stage.")
+    duration_days = fields.Float(
+        "Days in Stage", digits=(16, 2), readonly=True, aggregator="avg",
+        help="Time of the stay in days; stored when the lead leaves the stage.",
+    )
+    direction = fields.Selection(
+        [("first", "First"), ("forward", "Forward"), ("backward", "Backward")],
+        required=True, readonly=True,
+        help="How the lead entered the stage, by stage sequence.",
+    )
+    is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
+    max_duration_days = fields.Float(
+        "Longest Stay (days)", related="duration_days", aggregator="max", readonly=True
+    )
+
+    _one_open_stay = models.UniqueIndex(
+        "(lead_id) WHERE date_out IS NULL",
+        "A lead can only have one current stay.",
+    )
+    _lead_date_in_idx = models.Index("(lead_id, date_in)")
+
+    @api.depends("date_out")
+    def _compute_is_current(self):
+        for stay in self:
+            stay.is_current = not stay.date_out
+
+    def _search_is_current(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        current = (operator == "=") == bool(value)
+        return [("date_out", "=" if current else "!=", False)]
+
+    @api.model
+    def _backfill_from_tracking(self):
+        """Rebuild the stays of leads that have none from the stage tracking of
+        their chatter (and create_date for the first stay), in one statement.
+
+        Idempotent: leads that already have history are left alone, so a second
+        run inserts nothing. A lead without stage tracking gets one open stay in
+        its current stage. Durations match stock ``duration_tracking``.
+        """
+        self.env["crm.lead"].flush_model()
+        self.env["mail.tracking.value"].flush_model()
+        self.env["mail.message"].flush_model()
+        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        self.env.cr.execute(SQL("""
+            WITH todo AS (
+                SELECT l.id, l.create_date, l.stage_id, l.team_id, l.user_id, l.company_id
+                  FROM crm_lead l
+                 WHERE l.stage_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history h WHERE h.lead_id = l.id)
+            ),
+            changes AS (
+                SELECT m.res_id AS lead_id, v.id AS tracking_id, v.create_date AS changed_at,
+                       v.old_value_integer AS old_stage, v.new_value_integer AS new_stage
+                  FROM mail_tracking_value v
+                  JOIN mail_message m ON m.id = v.mail_message_id
+                  JOIN todo t ON t.id = m.res_id
+                 WHERE m.model = 'crm.lead' AND v.field_id = %(field_id)s
+            ),
+            stays AS (
+                -- the stay before the first change, from the lead's creation
+                SELECT DISTINCT ON (c.lead_id) c.lead_id, c.old_stage AS stage_id,
+                       t.create_date AS date_in, 0 AS ord
+                  FROM changes c JOIN todo t ON t.id = c.lead_id
+              ORDER BY c.lead_id, c.changed_at, c.tracking_id
+            ),
+            all_stays AS (
+                SELECT lead_id, stage_id, date_in, 0 AS ord, 0 AS tracking_id FROM stays
+                 UNION ALL
+                SELECT lead_id, new_stage, changed_at, 1, tracking_id FROM changes
+                 UNION ALL
+                -- leads without any stage tracking: one open stay since creation
+                SELECT t.id, t.stage_id, t.create_date, 0, 0 FROM todo t
+                 WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.lead_id = t.id)
+            ),
+            ordered AS (
+                SELECT a.*,
+                       lead(a.date_in) OVER w AS date_out,
+                       lag(a.stage_id) OVER w AS prev_stage,
+                       row_number() OVER w AS rn
+                  FROM all_stays a
+                WINDOW w AS (PARTITION BY a.lead_id ORDER BY a.date_in, a.ord, a.tracking_id)
+            )
+            INSERT INTO sales_cycle_stage_history
+                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                    date_in, date_out, duration_days, direction,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
+                   o.date_in, o.date_out,
+                   CASE WHEN o.date_out IS NOT NULL
+                        THEN EXTRACT(EPOCH FROM o.date_out - o.date_in) / 86400.0 END,
+                   CASE WHEN o.rn = 1 THEN 'first'
+                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
+                        ELSE 'forward' END,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM ordered o
+              JOIN todo t ON t.id = o.lead_id
+         LEFT JOIN crm_stage s ON s.id = o.stage_id
+         LEFT JOIN crm_stage ps ON ps.id = o.prev_stage
+        """, field_id=field.id, uid=self.env.uid))
+        count = self.env.cr.rowcount
+        self.invalidate_model()
+        return count

@@ -1,0 +1,76 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from .common import SalesCycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBackfill(SalesCycleCommon):
+    def _lead_with_tracked_moves(self, t0, moves):
+        """A lead created at t0 then moved at t0 + offset (days) to each stage,
+        with stock stage tracking in its chatter; its live history is removed so
+        it looks like a lead from before the addon."""
+        with self.mock_datetime_and_now(t0):
+            lead = self._create_opportunities(1)
+            self.flush_tracking()
+        for days, stage in moves:
+            with self.mock_datetime_and_now(t0 + timedelta(days=days)):
+                lead.stage_id = stage
+                self.flush_tracking()
+        self.History.search([("lead_id", "=", lead.id)]).unlink()
+        return lead
+
+    def test_backfilled_durations_equal_stock_duration_tracking(self):
+        t0 = datetime(2026, 1, 5, 8, 0, 0)
+        lead_a = self._lead_with_tracked_moves(t0, [
+            (2.5, self.stage_gen_1), (4, self.stage_team1_2), (9, self.stage_gen_1),
+        ])
+        lead_b = self._lead_with_tracked_moves(t0 + timedelta(hours=5), [(1, self.stage_team1_won)])
+        lead_c = self._lead_with_tracked_moves(t0, [])
+        now = t0 + timedelta(days=20)
+        with self.mock_datetime_and_now(now):
+            inserted = self.History._backfill_from_tracking()
+            self.assertEqual(inserted, 4 + 2 + 1)
+            for lead in lead_a | lead_b | lead_c:
+                lead.invalidate_recordset(["duration_tracking"])
+                expected = {int(k): v for k, v in lead.duration_tracking.items()}
+                got = {}
+                for stay in self._stays(lead):
+                    end = stay.date_out or now
+                    got[stay.stage_id.id] = got.get(stay.stage_id.id, 0) + int(
+                        (end - stay.date_in).total_seconds()
+                    )
+                self.assertEqual(got, expected, lead.name)
+
+        stays_a = self._stays(lead_a)
+        self.assertEqual(
+            stays_a.mapped("stage_id"),
+            self.stage_team1_1 | self.stage_gen_1 | self.stage_team1_2 | self.stage_gen_1,
+        )
+        self.assertEqual(stays_a.mapped("direction"), ["first", "forward", "forward", "backward"])
+        self.assertEqual(stays_a.mapped("duration_days")[:3], [2.5, 1.5, 5.0])
+        self.assertEqual(len(stays_a.filtered(lambda s: not s.date_out)), 1)
+        self.assertEqual(self._stays(lead_c).date_in, lead_c.create_date, "one open stay")
+        self.assertFalse(self._stays(lead_c).date_out)
+
+    def test_backfill_is_idempotent(self):
+        t0 = datetime(2026, 1, 5, 8, 0, 0)
+        lead = self._lead_with_tracked_moves(t0, [(3, self.stage_team1_2)])
+        self.assertEqual(self.History._backfill_from_tracking(), 2)
+        before = self._stays(lead).read(["stage_id", "date_in", "date_out", "duration_days"])
+        self.assertEqual(self.History._backfill_from_tracking(), 0)
+        self.assertEqual(
+            self._stays(lead).read(["stage_id", "date_in", "date_out", "duration_days"]), before
+        )
+
+    def test_backfilled_lead_continues_with_live_history(self):
+        t0 = datetime(2026, 1, 5, 8, 0, 0)
+        lead = self._lead_with_tracked_moves(t0, [(3, self.stage_team1_2)])
+        self.History._backfill_from_tracking()
+        with self.mock_datetime_and_now(t0 + timedelta(days=10)):
+            lead.stage_id = self.stage_team1_won
+        stays = self._stays(lead)
+        self.assertEqual(len(stays), 3)
+        self.assertEqual(stays[1].duration_days, 7.0)
+        self.assertEqual(stays[2].direction, "forward")

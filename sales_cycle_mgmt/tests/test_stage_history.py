@@ -1,0 +1,178 @@
+from datetime import datetime, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users
+
+from .common import SalesCycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageHistory(SalesCycleCommon):
+    def test_create_opens_first_stay_with_entry_context(self):
+        lead = self._create_opportunities(1)
+        stay = self._stays(lead)
+        self.assertEqual(len(stay), 1)
+        self.assertRecordValues(stay, [{
+            "stage_id": self.stage_team1_1.id,
+            "cycle_phase_id": self.phase_prospecting.id,
+            "team_id": self.sales_team_1.id,
+            "user_id": self.user_sales_salesman.id,
+            "company_id": lead.company_id.id,
+            "direction": "first",
+            "date_out": False,
+            "date_in": lead.date_last_stage_update,
+        }])
+
+    def test_stage_change_closes_stay_and_opens_next_at_same_instant(self):
+        t0 = datetime(2026, 3, 2, 9, 0, 0)
+        t1 = t0 + timedelta(days=3, hours=12)
+        with self.mock_datetime_and_now(t0):
+            lead = self._create_opportunities(1)
+        with self.mock_datetime_and_now(t1):
+            lead.write({"stage_id": self.stage_team1_2.id})
+        first, second = self._stays(lead)
+        self.assertEqual(first.date_out, t1)
+        self.assertAlmostEqual(first.duration_days, 3.5, places=4)
+        self.assertEqual(second.date_in, lead.date_last_stage_update)
+        self.assertEqual(second.date_in, t1)
+        self.assertEqual(second.direction, "forward")
+        self.assertFalse(second.date_out)
+
+    def test_direction_follows_stage_sequence(self):
+        lead = self._create_opportunities(1, stage=self.stage_team1_2)
+        lead.stage_id = self.stage_gen_1  # 5 -> 3
+        lead.stage_id = self.stage_team1_won  # 3 -> 70
+        self.assertEqual(self._stays(lead).mapped("direction"), ["first", "backward", "forward"])
+
+    def test_writing_the_same_stage_opens_nothing(self):
+        lead = self._create_opportunities(1)
+        lead.write({"stage_id": self.stage_team1_1.id})
+        lead.write({"name": "Renamed", "stage_id": self.stage_team1_1.id})
+        self.assertEqual(len(self._stays(lead)), 1)
+
+    def test_team_and_salesperson_are_those_at_entry(self):
+        lead = self._create_opportunities(1)
+        lead.write({"user_id": self.user_sales_leads.id})
+        lead.write({"stage_id": self.stage_team1_2.id})
+        first, second = self._stays(lead)
+        self.assertEqual(first.user_id, self.user_sales_salesman)
+        self.assertEqual(second.user_id, self.user_sales_leads)
+
+    def _queries(self, leads, stage):
+        """Queries of one stage change, flush and post-commit work included.
+        Stock chatter tracking posts one message per lead, so it is disabled to
+        measure what the change itself costs."""
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        leads.with_context(tracking_disable=True).write({"stage_id": stage.id})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        return self.env.cr.sql_log_count - before
+
+    def test_batch_move_query_count_does_not_grow_with_batch(self):
+        one = self._create_opportunities(1)
+        hundred = self._create_opportunities(100)
+        for_one = self._queries(one, self.stage_team1_2)
+        self.env.invalidate_all()
+        with self.assertQueryCount(for_one):
+            hundred.with_context(tracking_disable=True).write({"stage_id": self.stage_team1_2.id})
+        self.assertEqual(self._queries(hundred, self.stage_gen_1), self._queries(one, self.stage_gen_1))
+        self.assertEqual(self.History.search_count([("lead_id", "in", hundred.ids)]), 300)
+        self.assertEqual(
+            self.History.search_count([("lead_id", "in", hundred.ids), ("date_out", "=", False)]),
+            100,
+        )
+
+    def test_deleting_a_lead_deletes_its_stays(self):
+        lead = self._create_opportunities(1)
+        lead.stage_id = self.stage_team1_2
+        stays = self._stays(lead)
+        lead.unlink()
+        self.assertFalse(stays.exists())
+
+    def test_merge_keeps_the_surviving_history_coherent(self):
+        leads = self._create_opportunities(2)
+        leads[0].stage_id = self.stage_team1_2
+        head = leads._merge_opportunity(auto_unlink=True)
+        self.assertEqual(len(head), 1)
+        tail = leads - head
+        self.assertFalse(tail.exists())
+        stays = self._stays(head)
+        self.assertEqual(stays.filtered(lambda s: not s.date_out).stage_id, head.stage_id)
+        self.assertEqual(len(stays.filtered(lambda s: not s.date_out)), 1)
+        self.assertFalse(self.History.search([("lead_id", "in", tail.ids)]))
+
+    def test_lead_without_stage_has_no_open_stay_until_it_gets_one(self):
+        lead = self._create_opportunities(1)
+        lead.stage_id = False
+        stays = self._stays(lead)
+        self.assertEqual(len(stays), 1)
+        self.assertTrue(stays.date_out, "leaving every stage closes the stay")
+        lead.stage_id = self.stage_gen_1
+        current = self._stays(lead).filtered(lambda s: not s.date_out)
+        self.assertEqual(current.stage_id, self.stage_gen_1)
+        self.assertEqual(current.direction, "forward")
+
+    def test_deleting_a_stage_keeps_its_past_stays(self):
+        stage = self.env["crm.stage"].create({"name": "Temporary", "sequence": 2})
+        lead = self._create_opportunities(1, stage=stage)
+        lead.stage_id = self.stage_team1_2
+        stay = self._stays(lead)[0]
+        stage.unlink()
+        self.assertTrue(stay.exists())
+        self.assertFalse(stay.stage_id)
+        self.assertTrue(stay.date_out)
+
+    def test_lost_and_restored_lead_keeps_one_continuous_history(self):
+        # crm.stage has no archiving in Odoo 19: archiving concerns leads (lost)
+        lead = self._create_opportunities(1)
+        lead.action_set_lost()
+        self.assertFalse(lead.active)
+        self.assertEqual(len(self._stays(lead)), 1, "losing a lead is not a stage change")
+        rep_history = self.History.with_user(self.user_sales_salesman)
+        self.assertEqual(rep_history.search_count([("lead_id", "=", lead.id)]), 1,
+                         "the rep still sees the history of their lost lead")
+        lead.action_unarchive()
+        lead.stage_id = self.stage_team1_2
+        stays = self._stays(lead)
+        self.assertEqual(stays.mapped("stage_id"), self.stage_team1_1 | self.stage_team1_2)
+        self.assertEqual(stays.mapped("direction"), ["first", "forward"])
+
+    def test_team_change_that_moves_the_stage_is_recorded(self):
+        lead = self._create_opportunities(1, stage=self.stage_team1_2)
+        other_team = self.env["crm.team"].create({"name": "Other team"})
+        lead.team_id = other_team  # stage_team1_2 is team 1's only: crm recomputes it
+        self.assertNotEqual(lead.stage_id, self.stage_team1_2)
+        self.assertEqual(self._stays(lead)[-1].stage_id, lead.stage_id)
+
+    @users("user_sales_salesman")
+    def test_salesperson_sees_the_history_of_own_leads_only(self):
+        mine = self._create_opportunities(1, user=self.user_sales_salesman)
+        others = self._create_opportunities(1, user=self.user_sales_leads).sudo()
+        history = self.env["sales.cycle.stage.history"]
+        self.assertTrue(history.search([("lead_id", "=", mine.id)]))
+        self.assertFalse(history.search([("lead_id", "=", others.id)]))
+        foreign = self.History.sudo().search([("lead_id", "=", others.id)])
+        with self.assertRaises(AccessError):
+            foreign.with_user(self.env.user).read(["duration_days"])
+
+    @users("user_sales_salesman")
+    def test_salesperson_cannot_write_history(self):
+        lead = self._create_opportunities(1, user=self.user_sales_salesman)
+        stay = self.env["sales.cycle.stage.history"].search([("lead_id", "=", lead.id)])
+        with self.assertRaises(AccessError):
+            stay.write({"duration_days": 0})
+
+    def test_time_in_stage_groups_in_read_group(self):
+        t0 = datetime(2026, 3, 2, 9, 0, 0)
+        with self.mock_datetime_and_now(t0):
+            leads = self._create_opportunities(2)
+        with self.mock_datetime_and_now(t0 + timedelta(days=2)):
+            leads[0].stage_id = self.stage_team1_2
+        with self.mock_datetime_and_now(t0 + timedelta(days=4)):
+            leads[1].stage_id = self.stage_team1_2
+        groups = self.History._read_group(
+            [("lead_id", "in", leads.ids), ("date_out", "!=", False)],
+            ["stage_id"], ["duration_days:avg", "duration_days:max", "__count"],
+        )
+        self.assertEqual(groups, [(self.stage_team1_1, 3.0, 4.0, 2)])

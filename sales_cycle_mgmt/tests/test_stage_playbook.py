@@ -1,0 +1,118 @@
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import SalesCycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStagePlaybook(SalesCycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_team1_1.write({
+            "checklist_item_ids": [
+                (0, 0, {"name": "Budget confirmed", "sequence": 1}),
+                (0, 0, {"name": "Decision maker met", "sequence": 2}),
+                (0, 0, {"name": "Competitors known", "sequence": 3, "required": False}),
+            ],
+            "checklist_gate": True,
+            "target_days": 5,
+            "guidance": "<p>Qualify budget and authority first.</p>",
+        })
+        cls.budget, cls.decision_maker, cls.competitors = cls.stage_team1_1.checklist_item_ids
+
+    def test_negative_target_days_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.stage_gen_1.target_days = -1
+
+    def test_gate_without_required_item_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "no required item"):
+            self.stage_gen_1.write({
+                "checklist_gate": True,
+                "checklist_item_ids": [(0, 0, {"name": "Nice to have", "required": False})],
+            })
+        with self.assertRaisesRegex(ValidationError, "no required item"):
+            (self.budget | self.decision_maker).write({"required": False})
+        with self.assertRaisesRegex(ValidationError, "no required item"):
+            (self.budget | self.decision_maker).unlink()
+
+    def test_forward_move_names_the_missing_items(self):
+        lead = self._create_opportunities(1).with_user(self.user_sales_salesman)
+        lead.checklist_done_ids = self.budget
+        with self.assertRaises(UserError) as err:
+            lead.write({"stage_id": self.stage_team1_2.id})
+        self.assertIn("Decision maker met", str(err.exception))
+        self.assertNotIn("Budget confirmed", str(err.exception))
+        self.assertNotIn("Competitors known", str(err.exception), "optional items never block")
+        self.assertEqual(lead.stage_id, self.stage_team1_1)
+        self.assertEqual(len(self._stays(lead)), 1, "nothing half-written")
+
+    def test_ticking_required_items_opens_the_gate(self):
+        lead = self._create_opportunities(1).with_user(self.user_sales_salesman)
+        lead.checklist_done_ids = self.budget | self.decision_maker
+        self.assertEqual(lead.checklist_progress, 67)
+        lead.write({"stage_id": self.stage_team1_2.id})
+        self.assertEqual(lead.stage_id, self.stage_team1_2)
+        self.assertEqual(lead.checklist_progress, 0, "the new stage has no checklist")
+
+    def test_ticks_and_stage_saved_together_pass_the_gate(self):
+        # the form saves pending ticks and the statusbar's stage in one write
+        lead = self._create_opportunities(1).with_user(self.user_sales_salesman)
+        lead.write({
+            "checklist_done_ids": [(4, self.budget.id), (4, self.decision_maker.id)],
+            "stage_id": self.stage_team1_2.id,
+        })
+        self.assertEqual(lead.stage_id, self.stage_team1_2)
+
+    def test_won_button_is_a_forward_move_and_is_gated(self):
+        lead = self._create_opportunities(1).with_user(self.user_sales_salesman)
+        with self.assertRaisesRegex(UserError, "Budget confirmed"):
+            lead.action_set_won()
+
+    def test_import_is_gated_like_any_write(self):
+        lead = self._create_opportunities(1)
+        result = self.env["crm.lead"].with_user(self.user_sales_salesman).load(
+            ["id", "stage_id/id"],
+            [[lead.export_data(["id"])["datas"][0][0], self._xmlid(self.stage_team1_2)]],
+        )
+        self.assertTrue(result["messages"], "the import reports the gate")
+        self.assertIn("Decision maker met", result["messages"][0]["message"])
+        self.assertEqual(lead.stage_id, self.stage_team1_1)
+
+    def test_backward_moves_and_lost_are_never_blocked(self):
+        lead = self._create_opportunities(1, stage=self.stage_team1_2)
+        self.stage_team1_2.write({
+            "checklist_item_ids": [(0, 0, {"name": "Proposal sent"})],
+            "checklist_gate": True,
+        })
+        lead = lead.with_user(self.user_sales_salesman)
+        lead.write({"stage_id": self.stage_team1_1.id})  # backward, out of a gated stage
+        self.assertEqual(lead.stage_id, self.stage_team1_1)
+        lead.action_set_lost()
+        self.assertEqual(lead.won_status, "lost")
+
+    def test_sales_manager_bypasses_the_gate_and_chatter_says_so(self):
+        lead = self._create_opportunities(1).with_user(self.user_sales_manager)
+        lead.write({"stage_id": self.stage_team1_2.id})
+        self.assertEqual(lead.stage_id, self.stage_team1_2)
+        note = lead.message_ids[0]
+        self.assertIn("past the exit checklist", note.body)
+        self.assertIn("Decision maker met", note.body)
+
+    def test_playbook_summary_feeds_the_kanban_column_tooltip(self):
+        summary = self.stage_team1_1.playbook_summary
+        self.assertIn("Prospecting", summary)
+        self.assertIn("Target: 5 days", summary)
+        self.assertIn("Exit checklist (enforced)", summary)
+        self.assertIn("Budget confirmed*", summary)
+        self.assertIn("Competitors known", summary)
+
+    def test_lead_shows_its_stage_guidance_and_phase(self):
+        lead = self._create_opportunities(1)
+        self.assertIn("Qualify budget", lead.stage_guidance)
+        self.assertEqual(lead.cycle_phase_id, self.phase_prospecting)
+        self.stage_team1_1.cycle_phase_id = self.phase_qualification
+        self.assertEqual(lead.cycle_phase_id, self.phase_qualification, "stored, follows the stage")
+
+    def _xmlid(self, record):
+        return record.export_data(["id"])["datas"][0][0]
