@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .cron_progress import commit_progress
+from .cron_progress import commit_progress, try_cron_lock
 
 
 class CrmLead(models.Model):
@@ -234,6 +234,8 @@ class CrmLead(models.Model):
         give each new stall one activity for its salesperson; clear the flag of
         leads that are no longer over it. Batched and safe to run concurrently:
         a lead is only flagged by the transaction whose UPDATE changed it."""
+        if not try_cron_lock(self.env, "crm.lead._cron_flag_stalled"):
+            return
         min_samples = self.env["crm.stage"]._benchmark_min_samples()
         stages = self.env["crm.stage"].search(
             ["|", ("target_days", ">", 0), ("benchmark_sample_size", ">=", min_samples)]
@@ -276,7 +278,9 @@ class CrmLead(models.Model):
             if not ids:
                 break
             self.browse(ids)._schedule_stall_activities(activity_type, thresholds)
-            if not commit_progress(self.env, len(ids)):
+            if not commit_progress(self.env, len(ids)) or not try_cron_lock(
+                self.env, "crm.lead._cron_flag_stalled"
+            ):
                 break
 
     def _schedule_stall_activities(self, activity_type, thresholds):

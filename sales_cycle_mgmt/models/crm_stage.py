@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .cron_progress import try_cron_lock
+
 
 class CrmStage(models.Model):
     _inherit = "crm.stage"
@@ -119,6 +121,8 @@ class CrmStage(models.Model):
     def _compute_benchmarks(self):
         """Median, 90th percentile and sample size of the closed stays of won leads,
         per stage, in one statement (nightly cron, before the stalled-deal check)."""
+        if not try_cron_lock(self.env, "crm.stage._compute_benchmarks"):
+            return
         self.env["sales.cycle.stage.history"].flush_model()
         self.env["crm.lead"].flush_model(["won_status"])
         self.env.cr.execute(SQL("""

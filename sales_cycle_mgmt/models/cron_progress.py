@@ -1,3 +1,12 @@
+import logging
+import zlib
+
+_logger = logging.getLogger(__name__)
+
+# First half of the two-int advisory lock keys taken by this addon's crons.
+_LOCK_NAMESPACE = zlib.crc32(b"sales_cycle_mgmt") & 0x7FFFFFFF
+
+
 def commit_progress(env, processed):
     """Commit a cron batch and report progress, as ``ir.cron._commit_progress``
     does, but only inside a scheduled run: called from a shell, a button or a
@@ -6,3 +15,16 @@ def commit_progress(env, processed):
     if env.context.get("ir_cron_progress_id"):
         return env["ir.cron"]._commit_progress(processed)
     return float("inf")
+
+
+def try_cron_lock(env, job):
+    """Take the transaction-level lock of ``job``; False when another
+    transaction holds it, i.e. the same job runs right now elsewhere (a manual
+    run beside the scheduled one, two workers). The caller then stops: the
+    other run does the work. Taken again after each committed batch."""
+    key = zlib.crc32(job.encode()) & 0x7FFFFFFF
+    env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+    if env.cr.fetchone()[0]:
+        return True
+    _logger.info("%s is already running in another transaction: skipped", job)
+    return False

@@ -1,0 +1,72 @@
+import threading
+from datetime import timedelta
+
+from odoo import api
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestCronConcurrency(TransactionCase):
+    """The nightly crons run twice at once in two real transactions (as two
+    workers would): every stall still gets exactly one activity."""
+
+    def _run_in_new_transaction(self, func):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, self.env.uid, {})
+            result = func(env)
+            cr.commit()
+            return result
+
+    def test_two_stalled_runs_at_once_schedule_one_activity_per_stall(self):
+        def setup(env):
+            stage = env["crm.stage"].create({"name": "Concurrency stage", "target_days": 1})
+            leads = env["crm.lead"].create([
+                {"name": f"Concurrent {i}", "type": "opportunity", "stage_id": stage.id,
+                 "user_id": env.ref("base.user_admin").id}
+                for i in range(30)
+            ])
+            env.cr.execute(
+                "UPDATE crm_lead SET date_last_stage_update = %s WHERE id = ANY(%s)",
+                [env.cr.now() - timedelta(days=3), leads.ids],
+            )
+            return stage.id, leads.ids
+
+        stage_id, lead_ids = self._run_in_new_transaction(setup)
+        errors = []
+        barrier = threading.Barrier(2)
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, self.env.uid, {})
+                    barrier.wait(timeout=10)
+                    env["crm.stage"]._compute_benchmarks()
+                    env["crm.lead"]._cron_flag_stalled(batch_size=7)
+                    cr.commit()
+            except Exception as e:  # reported by the main thread
+                errors.append(e)
+
+        try:
+            threads = [threading.Thread(target=worker) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            self.assertFalse(errors)
+
+            def check(env):
+                activities = env["mail.activity"].search([
+                    ("res_model", "=", "crm.lead"), ("res_id", "in", lead_ids),
+                    ("activity_type_id", "=", env.ref("sales_cycle_mgmt.mail_activity_type_stalled").id),
+                ])
+                leads = env["crm.lead"].browse(lead_ids)
+                return sorted(activities.mapped("res_id")), all(leads.mapped("is_stalled"))
+
+            activity_lead_ids, all_stalled = self._run_in_new_transaction(check)
+            self.assertTrue(all_stalled)
+            self.assertEqual(activity_lead_ids, sorted(lead_ids), "one activity per stalled lead")
+        finally:
+            def cleanup(env):
+                env["crm.lead"].browse(lead_ids).unlink()
+                env["crm.stage"].browse(stage_id).unlink()
+            self._run_in_new_transaction(cleanup)
