@@ -20,7 +20,9 @@
         "views/sales_cycle_stage_history_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/sales_cycle_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "sales_cycle_mgmt/static/tests/tours/**/*",

@@ -18,7 +18,11 @@ PREFIX = os.environ.get("SCM_TEST_DB_PREFIX", "sales_cycle_lifecycle_")
 
 pytestmark = pytest.mark.skipif(not CONF, reason="run through `make test` (tools/test.sh)")
 
-ADDON_TABLES = ("sales_cycle_phase",)
+ADDON_TABLES = (
+    "sales_cycle_phase",
+    "sales_cycle_checklist_item",
+    "sales_cycle_stage_history",
+)
 
 
 def odoo(db, *args):
@@ -61,6 +65,15 @@ def test_install_with_demo_data():
     db = PREFIX + "demo"
     odoo(db, "-i", "sales_cycle_mgmt", "--with-demo", "--stop-after-init")
     assert module_state(db) == ("installed", True)
+    # the demo pipeline has a past: every report has something to show
+    stays, closed, backward = query(
+        db,
+        "SELECT count(*), count(date_out), count(*) FILTER (WHERE direction = 'backward')"
+        " FROM sales_cycle_stage_history",
+    )[0]
+    assert stays > 50 and closed > 20 and backward > 0, (stays, closed, backward)
+    assert query(db, "SELECT count(*) FROM crm_lead WHERE is_stalled")[0][0] > 0
+    assert query(db, "SELECT count(*) FROM crm_stage WHERE benchmark_sample_size > 0")[0][0] > 0
 
 
 def test_install_upgrade_uninstall_reinstall_without_demo():
