@@ -18,7 +18,8 @@ as_pg() { # run a command as the cluster owner
 
 data_dir() {
   mkdir -p "$STATE"
-  if [ -L "$STATE/pg" ] || [ -d "$STATE/pg" ]; then echo "$STATE/pg/data"; return; fi
+  # the resolved path: the postgres user may not be able to follow the link
+  if [ -L "$STATE/pg" ] || [ -d "$STATE/pg" ]; then echo "$(readlink -f "$STATE/pg")/data"; return; fi
   if is_root && ! runuser -u postgres -- test -x "$STATE" 2>/dev/null; then
     local outside
     outside=/var/tmp/sales_cycle_mgmt-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)
@@ -28,19 +29,19 @@ data_dir() {
   else
     mkdir -p "$STATE/pg"
   fi
-  echo "$STATE/pg/data"
+  echo "$(readlink -f "$STATE/pg")/data"
 }
 
 DATA=$(data_dir)
 PWFILE=$STATE/pgpass
-LOG=$STATE/pg/postgresql.log
+LOG=$(dirname "$DATA")/postgresql.log
 
 is_running() { as_pg "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
 init_cluster() {
   [ -f "$DATA/PG_VERSION" ] && return 0
   say "creating the private PostgreSQL cluster in $DATA"
-  is_root && chown postgres: "$STATE/pg/" "$(readlink -f "$STATE/pg")"
+  is_root && chown postgres: "$(dirname "$DATA")"
   [ -s "$PWFILE" ] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$PWFILE"; chmod 600 "$PWFILE"; }
   local tmp; tmp=$(mktemp); cp "$PWFILE" "$tmp"; is_root && chown postgres: "$tmp"
   if ! as_pg "$PGBIN/initdb" -D "$DATA" -U odoo --pwfile="$tmp" --auth=scram-sha-256 \
