@@ -143,8 +143,7 @@ class SalesCycleStageHistory(models.Model):
         leads = self.env["crm.lead"].with_context(active_test=False).search(
             [("stage_id", "!=", False)], order="id"
         )
-        stages = self.env["crm.stage"].search([], order="sequence, id")
-        open_stages = stages.filtered(lambda s: not s.is_won)
+        open_stages = self.env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")
         now = self.env.cr.now().replace(microsecond=0)
         rows, lead_dates = [], []
         for lead in leads:
