@@ -124,14 +124,16 @@ class CrmLead(models.Model):
         # 1. close the open stays whose stage is no longer the lead's
         self.env.cr.execute(SQL("""
             UPDATE sales_cycle_stage_history h
-               SET date_out = GREATEST(COALESCE(%(date_in)s, l.date_last_stage_update), h.date_in),
-                   duration_days = EXTRACT(EPOCH FROM GREATEST(
-                       COALESCE(%(date_in)s, l.date_last_stage_update), h.date_in) - h.date_in
-                   ) / 86400.0,
+               SET date_out = c.date_out, duration_days = c.days, max_duration_days = c.days,
                    write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-              FROM crm_lead l
-             WHERE l.id = ANY(%(ids)s) AND h.lead_id = l.id AND h.date_out IS NULL
-               AND h.stage_id IS DISTINCT FROM l.stage_id
+              FROM (SELECT o.id, x.date_out,
+                           EXTRACT(EPOCH FROM x.date_out - o.date_in) / 86400.0 AS days
+                      FROM crm_lead l
+                      JOIN sales_cycle_stage_history o ON o.lead_id = l.id AND o.date_out IS NULL
+                CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(%(date_in)s, l.date_last_stage_update),
+                                                    o.date_in) AS date_out) x
+                     WHERE l.id = ANY(%(ids)s) AND o.stage_id IS DISTINCT FROM l.stage_id) c
+             WHERE h.id = c.id
         """, **params))
         # 2. open a stay for the leads in a stage without an open stay; the
         #    direction compares with the stay just closed

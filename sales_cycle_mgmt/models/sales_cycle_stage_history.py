@@ -40,8 +40,10 @@ class SalesCycleStageHistory(models.Model):
         help="How the lead entered the stage, by stage sequence.",
     )
     is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
+    # the same figure again, aggregated by max: pivots take one aggregator per
+    # field; written by the same statements as duration_days
     max_duration_days = fields.Float(
-        "Longest Stay (days)", related="duration_days", aggregator="max", readonly=True
+        "Longest Stay (days)", digits=(16, 2), readonly=True, aggregator="max"
     )
 
     _one_open_stay = models.UniqueIndex(
@@ -92,7 +94,7 @@ class SalesCycleStageHistory(models.Model):
             stays AS (
                 -- the stay before the first change, from the lead's creation
                 SELECT DISTINCT ON (c.lead_id) c.lead_id, c.old_stage AS stage_id,
-                       t.create_date AS date_in, 0 AS ord
+                       t.create_date AS date_in
                   FROM changes c JOIN todo t ON t.id = c.lead_id
               ORDER BY c.lead_id, c.changed_at, c.tracking_id
             ),
@@ -108,6 +110,7 @@ class SalesCycleStageHistory(models.Model):
             ordered AS (
                 SELECT a.*,
                        lead(a.date_in) OVER w AS date_out,
+                       EXTRACT(EPOCH FROM lead(a.date_in) OVER w - a.date_in) / 86400.0 AS days,
                        lag(a.stage_id) OVER w AS prev_stage,
                        row_number() OVER w AS rn
                   FROM all_stays a
@@ -115,12 +118,10 @@ class SalesCycleStageHistory(models.Model):
             )
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, date_out, duration_days, direction,
+                    date_in, date_out, duration_days, max_duration_days, direction,
                     create_uid, create_date, write_uid, write_date)
             SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
-                   o.date_in, o.date_out,
-                   CASE WHEN o.date_out IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM o.date_out - o.date_in) / 86400.0 END,
+                   o.date_in, o.date_out, o.days, o.days,
                    CASE WHEN o.rn = 1 THEN 'first'
                         WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
                         ELSE 'forward' END,
@@ -182,12 +183,14 @@ class SalesCycleStageHistory(models.Model):
             self.env.cr.execute(SQL(
                 """INSERT INTO sales_cycle_stage_history
                        (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                        date_in, date_out, duration_days, direction,
+                        date_in, date_out, duration_days, max_duration_days, direction,
                         create_uid, create_date, write_uid, write_date)
-                   SELECT r.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                   SELECT r.lead, r.stage, r.phase, r.team, r.usr, r.company, r.din, r.dout,
+                          r.dur, r.dur, r.dir, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(lead)s::int[], %(stage)s::int[], %(phase)s::int[], %(team)s::int[],
                                  %(user)s::int[], %(company)s::int[], %(din)s::timestamp[],
-                                 %(dout)s::timestamp[], %(dur)s::float[], %(dir)s::varchar[]) AS r""",
+                                 %(dout)s::timestamp[], %(dur)s::float[], %(dir)s::varchar[])
+                          AS r(lead, stage, phase, team, usr, company, din, dout, dur, dir)""",
                 uid=self.env.uid, now=now,
                 **_columns(
                     ("lead", "stage", "phase", "team", "user", "company", "din", "dout", "dur", "dir"),

@@ -173,6 +173,6 @@ class TestStageHistory(SalesCycleCommon):
             leads[1].stage_id = self.stage_team1_2
         groups = self.History._read_group(
             [("lead_id", "in", leads.ids), ("date_out", "!=", False)],
-            ["stage_id"], ["duration_days:avg", "duration_days:max", "__count"],
+            ["stage_id"], ["duration_days:avg", "max_duration_days:max", "__count"],
         )
         self.assertEqual(groups, [(self.stage_team1_1, 3.0, 4.0, 2)])

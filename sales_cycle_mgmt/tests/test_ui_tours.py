@@ -28,3 +28,18 @@ class TestUiTours(HttpCase):
         self.start_tour("/odoo/crm", "sales_cycle_mgmt_pipeline_tour", login="scm_tour_rep")
         self.assertEqual(self.lead.stage_id, self.env.ref("crm.stage_lead2"))
         self.assertEqual(len(self.lead.stage_history_ids), 2)
+
+    def test_manager_reads_time_in_stage_by_stage(self):
+        manager = new_test_user(
+            self.env, login="scm_tour_manager", name="Tour Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        stage = self.env["crm.stage"].create({"name": "SCM Report Stage", "sequence": 0})
+        lead = self.env["crm.lead"].create({
+            "name": "SCM Report Lead", "type": "opportunity", "stage_id": stage.id,
+            "user_id": manager.id,
+        })
+        lead.stage_id = self.env.ref("crm.stage_lead2")
+        action = self.env.ref("sales_cycle_mgmt.sales_cycle_stage_history_action_report")
+        self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_time_in_stage_tour",
+                        login=manager.login)
