@@ -2,4 +2,10 @@ from . import sales_cycle_phase
 from . import sales_cycle_checklist_item
 from . import crm_stage
 from . import sales_cycle_stage_history
+from . import sales_followup_plan
+from . import sales_followup_plan_step
+from . import sales_followup
 from . import crm_lead
+from . import res_partner
+from . import mail_activity
+from . import survey_user_input

@@ -42,6 +42,11 @@ class CrmLead(models.Model):
         help="Stayed in its stage longer than the stage's benchmark or target.",
     )
     stalled_since = fields.Datetime(readonly=True, copy=False)
+    followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
+    next_followup_date = fields.Date(
+        compute="_compute_next_followup_date", store=True,
+        help="Due date of the next planned after-sales follow-up.",
+    )
 
     @api.depends("stage_id", "checklist_done_ids")
     def _compute_checklist_progress(self):
@@ -50,6 +55,12 @@ class CrmLead(models.Model):
             # _origin: in the form's onchange, ticked items are new-record wrappers
             done = items & lead.checklist_done_ids._origin
             lead.checklist_progress = round(100 * len(done) / len(items)) if items else 0
+
+    @api.depends("followup_ids.state", "followup_ids.date_due")
+    def _compute_next_followup_date(self):
+        for lead in self:
+            dates = [f.date_due for f in lead.followup_ids if f.state == "planned"]
+            lead.next_followup_date = min(dates) if dates else False
 
     def _compute_stage_history_count(self):
         counts = dict(
@@ -100,6 +111,24 @@ class CrmLead(models.Model):
         res = super().write(vals)
         if stage_moves:
             self._sync_stage_history(date_in=None if "stage_id" in vals else self.env.cr.now())
+        return res
+
+    def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
+        """Every path to won (button, drag to a won stage, import, create) ends
+        here: plan the after-sales follow-ups; lost after won cancels them."""
+        res = super()._handle_won_lost(old_status_by_lead, new_status_by_lead)
+        won, lost = self.browse(), self.browse()
+        for lead in self:
+            old = old_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
+            new = new_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
+            if new["is_won"] and not old["is_won"]:
+                won |= lead
+            elif old["is_won"] and not new["is_won"]:
+                lost |= lead
+        if won:
+            self.env["sales.followup"].sudo()._plan_for_won_leads(won)
+        if lost:
+            self.env["sales.followup"].sudo()._cancel_for_lost_leads(lost)
         return res
 
     # ------------------------------------------------------------

@@ -1,0 +1,396 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..cycle_math import next_working_day, nps_bucket
+from .cron_progress import commit_progress, try_cron_lock
+from .sales_followup_plan_step import KINDS
+
+NPS_BUCKETS = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
+
+
+class SalesFollowup(models.Model):
+    _name = "sales.followup"
+    _description = "After-sales Follow-up"
+    _inherit = ["mail.thread"]
+    _order = "date_due, id"
+
+    name = fields.Char(required=True, tracking=True)
+    lead_id = fields.Many2one("crm.lead", "Opportunity", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", "Customer", index=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", index=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", index=True, ondelete="set null")
+    plan_id = fields.Many2one("sales.followup.plan", ondelete="set null")
+    step_id = fields.Many2one("sales.followup.plan.step", index=True, ondelete="set null")
+    kind = fields.Selection(KINDS, required=True)
+    user_id = fields.Many2one("res.users", "Responsible", index=True, tracking=True)
+    date_due = fields.Date("Due Date", required=True, index=True, tracking=True)
+    date_done = fields.Date(readonly=True, copy=False)
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
+        required=True, default="planned", index=True, tracking=True, copy=False,
+    )
+    is_overdue = fields.Boolean(
+        "Overdue", compute="_compute_is_overdue", store=True, index="btree_not_null",
+        help="Still planned after its due date; refreshed daily.",
+    )
+    done_on_time = fields.Boolean(compute="_compute_done_on_time", store=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
+    outcome = fields.Text(copy=False, help="What came out of it: the activity's feedback.")
+    survey_id = fields.Many2one("survey.survey", "Customer Survey", readonly=True)
+    user_input_id = fields.Many2one("survey.user_input", "Survey Answer", readonly=True, copy=False)
+    survey_sent_date = fields.Datetime(readonly=True, copy=False)
+    survey_problem = fields.Char(readonly=True, copy=False)
+    nps_score = fields.Integer("NPS Answer", readonly=True, copy=False, aggregator="avg")
+    nps_bucket = fields.Selection(NPS_BUCKETS, "NPS Category", readonly=True, copy=False)
+    nps_comment = fields.Text("Customer Comment", readonly=True, copy=False)
+
+    _lead_step_unique = models.UniqueIndex(
+        "(lead_id, step_id) WHERE step_id IS NOT NULL",
+        "An opportunity has one follow-up per plan step.",
+    )
+
+    @api.depends("state", "date_due")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for followup in self:
+            followup.is_overdue = followup.state == "planned" and followup.date_due < today
+
+    @api.depends("state", "date_done", "date_due")
+    def _compute_done_on_time(self):
+        for followup in self:
+            followup.done_on_time = followup.state == "done" and followup.date_done <= followup.date_due
+
+    # ------------------------------------------------------------
+    # PLANNING (from crm.lead)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _plan_for_won_leads(self, leads):
+        """Turn won leads into follow-ups from their plan. Winning again does
+        not duplicate: a step already planned or done is kept, a cancelled one
+        is planned again from the new win."""
+        plans = self.env["sales.followup.plan"]._plans_for_leads(leads)
+        existing = {
+            (f.lead_id, f.step_id): f
+            for f in self.with_context(active_test=False).search([("lead_id", "in", leads.ids)])
+        }
+        today = fields.Date.context_today(self)
+        vals_list, reopened = [], self.browse()
+        for lead in leads:
+            plan = plans.get(lead)
+            if not plan or not plan.step_ids:
+                lead.message_post(body=self.env._(
+                    "Won without after-sales plan: no follow-up was planned. Give the sales "
+                    "team a plan with steps, or set a default plan."
+                ))
+                continue
+            won_on = fields.Date.to_date(lead.date_closed) or today
+            for step in plan.step_ids:
+                followup = existing.get((lead, step))
+                due = won_on + timedelta(days=step.offset_days)
+                if followup and followup.state == "cancelled":
+                    followup.write({"state": "planned", "date_due": due, "date_done": False})
+                    reopened |= followup
+                elif not followup:
+                    vals_list.append(self._prepare_vals(lead, step, due))
+        followups = self.create(vals_list) | reopened
+        followups._schedule_activities()
+        for lead, lead_followups in followups.grouped("lead_id").items():
+            lead.message_post(body=self.env._(
+                "%(count)s after-sales follow-ups planned, the first on %(date)s.",
+                count=len(lead_followups), date=min(lead_followups.mapped("date_due")),
+            ))
+        return followups
+
+    def _prepare_vals(self, lead, step, due):
+        return {
+            "name": step.name,
+            "lead_id": lead.id,
+            "partner_id": lead.partner_id.id,
+            "company_id": lead.company_id.id,
+            "team_id": lead.team_id.id,
+            "plan_id": step.plan_id.id,
+            "step_id": step.id,
+            "kind": step.kind,
+            "user_id": self._responsible(lead, step).id,
+            "date_due": due,
+            "survey_id": step.survey_id.id if step.kind == "satisfaction" else False,
+        }
+
+    @api.model
+    def _responsible(self, lead, step):
+        if step.responsible == "user":
+            return step.responsible_user_id
+        if step.responsible == "team_leader":
+            return lead.team_id.user_id or lead.user_id
+        return lead.user_id or lead.team_id.user_id
+
+    @api.model
+    def _cancel_for_lost_leads(self, leads):
+        planned = self.search([("lead_id", "in", leads.ids), ("state", "=", "planned")])
+        planned._cancel()
+        for lead, lead_followups in planned.grouped("lead_id").items():
+            if lead.won_status == "lost":
+                body = self.env._(
+                    "Marked lost after it was won: %(count)s planned follow-ups were cancelled.",
+                    count=len(lead_followups),
+                )
+            else:
+                body = self.env._(
+                    "Reopened after it was won: %(count)s planned follow-ups were cancelled.",
+                    count=len(lead_followups),
+                )
+            lead.message_post(body=body)
+        return planned
+
+    # ------------------------------------------------------------
+    # ACTIVITIES
+    # ------------------------------------------------------------
+
+    def _horizon_days(self):
+        return int(
+            self.env["ir.config_parameter"].sudo().get_param(
+                "sales_cycle_mgmt.followup_horizon_days", 7
+            )
+        )
+
+    def _schedule_activities(self):
+        """One activity on the opportunity for each planned follow-up of self
+        that is due within the horizon and has none yet."""
+        limit = fields.Date.context_today(self) + timedelta(days=self._horizon_days())
+        todo = self.filtered(
+            lambda f: f.state == "planned" and not f.activity_id and f.date_due <= limit and f.user_id
+        )
+        if not todo:
+            return todo
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        activities = self.env["mail.activity"].sudo().create([
+            {
+                "res_model_id": model_id,
+                "res_id": followup.lead_id.id,
+                "activity_type_id": (
+                    followup.step_id.activity_type_id
+                    or self.env.ref("sales_cycle_mgmt.mail_activity_type_followup")
+                ).id,
+                "summary": followup.step_id.summary or followup.name,
+                "note": followup.step_id.note,
+                "user_id": followup.user_id.id,
+                "date_deadline": followup.date_due,
+                "automated": True,
+            }
+            for followup in todo
+        ])
+        for followup, activity in zip(todo, activities, strict=True):
+            followup.activity_id = activity
+        return todo
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_done(self, outcome=None):
+        """Done by hand: its activity is marked done with the outcome as feedback."""
+        if any(f.state != "planned" for f in self):
+            raise UserError(self.env._("Only planned follow-ups can be marked done."))
+        activities = self.activity_id.filtered("active")
+        self._mark_done(outcome)
+        if activities:
+            activities.with_context(sales_followup_syncing=True).action_feedback(
+                feedback=outcome or False
+            )
+        return True
+
+    def _mark_done(self, outcome):
+        vals = {"state": "done", "date_done": fields.Date.context_today(self)}
+        if outcome:
+            vals["outcome"] = outcome
+        self.write(vals)
+
+    def action_cancel(self):
+        self._cancel()
+        return True
+
+    def _cancel(self):
+        self.activity_id.filtered("active").unlink()
+        # an unanswered survey link stops working: the survey refuses expired answers
+        self.user_input_id.filtered(lambda a: a.state != "done").sudo().write(
+            {"deadline": fields.Datetime.now() - timedelta(seconds=1)}
+        )
+        self.write({"state": "cancelled"})
+
+    def action_reset_planned(self):
+        self.filtered(lambda f: f.state == "cancelled").write({"state": "planned", "date_done": False})
+        self._schedule_activities()
+        return True
+
+    def action_open_lead(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": self.lead_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------
+    # CUSTOMER SURVEY
+    # ------------------------------------------------------------
+
+    def _send_surveys(self):
+        """Mail the customer survey of due satisfaction follow-ups, once. A
+        customer without email gets no mail; the follow-up says why."""
+        template = self.env.ref("sales_cycle_mgmt.mail_template_followup_survey")
+        sent = self.browse()
+        for followup in self:
+            partner = followup.partner_id
+            if not partner.email:
+                problem = (
+                    self.env._("The opportunity has no customer: no survey was sent.")
+                    if not partner
+                    else self.env._(
+                        "%(partner)s has no email address: no survey was sent.", partner=partner.name
+                    )
+                )
+                if followup.survey_problem != problem:
+                    followup.survey_problem = problem
+                    followup.message_post(body=problem)
+                    followup.lead_id.message_post(body=problem)
+                continue
+            answer = followup.survey_id.sudo()._create_answer(
+                partner=partner, email=partner.email, check_attempts=False
+            )
+            followup.write({
+                "user_input_id": answer.id,
+                "survey_sent_date": fields.Datetime.now(),
+                "survey_problem": False,
+            })
+            template.send_mail(followup.id, email_layout_xmlid="mail.mail_notification_light")
+            sent |= followup
+        return sent
+
+    def _survey_url(self):
+        self.ensure_one()
+        return self.get_base_url() + self.user_input_id.get_start_url()
+
+    def _record_survey_answers(self, answers):
+        """Called when customers submit their survey: store the 0-10 answer on
+        the follow-up and the partner and tell the team what to do next."""
+        followups = self.search([("user_input_id", "in", answers.ids)])
+        for followup in followups:
+            if followup.state != "planned" or followup.nps_bucket:
+                continue  # cancelled or already answered: nothing recorded
+            answer = followup.user_input_id
+            question = followup.step_id._nps_question() if followup.step_id else self.env["survey.question"]
+            lines = answer.user_input_line_ids
+            score_line = lines.filtered(
+                lambda line, question=question: line.question_id == question and not line.skipped
+            )[:1]
+            if not score_line:
+                continue
+            score = int(score_line.value_scale)
+            comment = "\n".join(
+                line.value_text_box or line.value_char_box or ""
+                for line in lines
+                if line.question_id.question_type in ("text_box", "char_box") and not line.skipped
+            ).strip()
+            bucket = nps_bucket(score)
+            followup.write({
+                "nps_score": score, "nps_bucket": bucket, "nps_comment": comment or False,
+            })
+            followup._mark_done(self.env._("Customer answered %(score)s/10.", score=score))
+            if followup.activity_id.active:
+                followup.activity_id.with_context(sales_followup_syncing=True).action_feedback(
+                    feedback=followup.outcome
+                )
+            if followup.partner_id:
+                followup.partner_id.sudo().write({
+                    "nps_last_score": score,
+                    "nps_last_bucket": bucket,
+                    "nps_last_date": fields.Datetime.now(),
+                })
+            followup._act_on_nps(bucket, comment)
+
+    def _act_on_nps(self, bucket, comment):
+        self.ensure_one()
+        lead = self.lead_id
+        if bucket == "detractor":
+            lead.activity_schedule(
+                "sales_cycle_mgmt.mail_activity_type_nps_detractor",
+                date_deadline=next_working_day(fields.Date.context_today(self)),
+                user_id=(lead.team_id.user_id or lead.user_id or self.env.user).id,
+                summary=self.env._("Unhappy customer: %(score)s/10", score=self.nps_score),
+                note=comment or False,
+            )
+        elif bucket == "promoter":
+            lead.activity_schedule(
+                "sales_cycle_mgmt.mail_activity_type_referral",
+                date_deadline=fields.Date.context_today(self) + timedelta(days=3),
+                user_id=(lead.user_id or lead.team_id.user_id or self.env.user).id,
+                summary=self.env._("Happy customer (%(score)s/10): ask for a referral", score=self.nps_score),
+            )
+        lead.message_post(body=Markup("%s<br/>%s") % (
+            self.env._("Customer satisfaction answer: %(score)s/10 (%(bucket)s).",
+                       score=self.nps_score, bucket=dict(NPS_BUCKETS)[bucket]),
+            comment or "",
+        ))
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_process(self, batch_size=200):
+        """Daily: overdue flags, activities for follow-ups entering the horizon,
+        surveys of due satisfaction follow-ups. Batched; a concurrent run stops."""
+        job = "sales.followup._cron_process"
+        if not try_cron_lock(self.env, job):
+            return
+        today = fields.Date.context_today(self)
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """UPDATE sales_followup SET is_overdue = (state = 'planned' AND date_due < %(today)s)
+                WHERE is_overdue IS DISTINCT FROM (state = 'planned' AND date_due < %(today)s)""",
+            today=today,
+        ))
+        self.invalidate_model(["is_overdue"])
+        limit = today + timedelta(days=self._horizon_days())
+        steps = (
+            ([("state", "=", "planned"), ("activity_id", "=", False), ("date_due", "<=", limit),
+              ("user_id", "!=", False)], "_schedule_activities"),
+            ([("state", "=", "planned"), ("survey_id", "!=", False), ("user_input_id", "=", False),
+              ("date_due", "<=", today)], "_send_surveys"),
+        )
+        for domain, method in steps:
+            last_id = 0
+            while True:
+                batch = self.search(domain + [("id", ">", last_id)], limit=batch_size, order="id")
+                if not batch:
+                    break
+                getattr(batch, method)()
+                last_id = batch[-1].id
+                if not commit_progress(self.env, len(batch)) or not try_cron_lock(self.env, job):
+                    return
+
+    @api.model
+    def _demo_generate(self):
+        """Demo data: the won demo deals get their follow-ups, the past ones
+        done (some late), the satisfaction surveys sent and answered."""
+        won = self.env["crm.lead"].search([("won_status", "=", "won")], order="id")
+        followups = self._plan_for_won_leads(won)
+        today = fields.Date.context_today(self)
+        scores = [10, 3, 8, 9]
+        for i, followup in enumerate(followups.filtered(lambda f: f.date_due < today)):
+            if followup.kind == "satisfaction" and followup.partner_id.email:
+                followup._send_surveys()
+                answer = followup.user_input_id
+                answer._save_lines(followup.step_id._nps_question(), scores[followup.lead_id.id % 4])
+                answer._mark_done()
+            elif i % 4 != 3:  # every fourth past follow-up is left overdue
+                followup._mark_done(self.env._("Done (demo)."))
+                followup.date_done = followup.date_due + timedelta(days=i % 3)
+        self._cron_process()

@@ -1,0 +1,278 @@
+from datetime import date, datetime, timedelta
+
+from odoo.addons.survey.controllers.main import Survey
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SalesCycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowups(SalesCycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Followup = cls.env["sales.followup"]
+        cls.plan = cls.env.ref("sales_cycle_mgmt.followup_plan_default")
+        cls.survey = cls.env.ref("sales_cycle_mgmt.survey_customer_nps")
+        cls.nps_question = cls.env.ref("sales_cycle_mgmt.survey_customer_nps_q_recommend")
+        cls.comment_question = cls.env.ref("sales_cycle_mgmt.survey_customer_nps_q_comment")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Happy Corp", "email": "buyer@happy.example.com"}
+        )
+        cls.win_day = datetime(2026, 3, 2, 10, 0, 0)  # a Monday
+
+    def _won_lead(self, when=None, **vals):
+        vals.setdefault("partner_id", self.customer.id)
+        with self.mock_datetime_and_now(when or self.win_day):
+            lead = self._create_opportunities(1, **vals)
+            lead.action_set_won()
+        return lead
+
+    def _run_cron(self, day):
+        with self.mock_datetime_and_now(datetime.combine(day, datetime.min.time()) + timedelta(hours=6)):
+            self.Followup._cron_process()
+
+    def _answer(self, followup, score, comment=""):
+        answer = followup.user_input_id
+        answer._save_lines(self.nps_question, score)
+        if comment:
+            answer._save_lines(self.comment_question, comment)
+        answer._mark_done()
+        return answer
+
+    # --- planning --------------------------------------------------------
+
+    def test_default_plan_is_shipped_with_five_dated_steps(self):
+        self.assertEqual(
+            [(s.kind, s.offset_days) for s in self.plan.step_ids],
+            [("onboarding", 3), ("check_in", 30), ("satisfaction", 45), ("upsell", 90), ("renewal", 330)],
+        )
+
+    def test_winning_plans_dated_followups_by_every_path(self):
+        won_button = self._won_lead()
+        with self.mock_datetime_and_now(self.win_day):
+            dragged = self._create_opportunities(1)
+            dragged.write({"stage_id": self.stage_team1_won.id})
+            created_won = self._create_opportunities(1, stage=self.stage_team1_won)
+        for lead in (won_button, dragged, created_won):
+            self.assertEqual(
+                lead.followup_ids.sorted("date_due").mapped("date_due"),
+                [date(2026, 3, 5), date(2026, 4, 1), date(2026, 4, 16), date(2026, 5, 31), date(2027, 1, 26)],
+                lead.name,
+            )
+            self.assertEqual(set(lead.followup_ids.mapped("state")), {"planned"})
+            self.assertEqual(lead.next_followup_date, date(2026, 3, 5))
+
+    def test_import_into_a_won_stage_plans_followups(self):
+        lead = self._create_opportunities(1)
+        xmlid = lead.export_data(["id"])["datas"][0][0]
+        stage_xmlid = self.stage_team1_won.export_data(["id"])["datas"][0][0]
+        result = self.env["crm.lead"].load(["id", "stage_id/id"], [[xmlid, stage_xmlid]])
+        self.assertFalse(result["messages"])
+        self.assertEqual(len(lead.followup_ids), 5)
+
+    def test_winning_again_does_not_duplicate_and_leaving_won_cancels(self):
+        # crm refuses to lose a lead in a won stage: it leaves the won stage first,
+        # which cancels what was planned
+        lead = self._won_lead()
+        self.assertTrue(lead.followup_ids.activity_id)
+        lead.write({"stage_id": self.stage_team1_2.id})
+        self.assertEqual(set(lead.followup_ids.mapped("state")), {"cancelled"})
+        self.assertIn("planned follow-ups were cancelled", lead.message_ids[0].body)
+        self.assertFalse(lead.followup_ids.activity_id.filtered("active"), "their activities go too")
+        lead.action_set_won()
+        self.assertEqual(len(lead.followup_ids), 5, "won again: planned again, not duplicated")
+        self.assertEqual(set(lead.followup_ids.mapped("state")), {"planned"})
+        lead.write({"stage_id": self.stage_team1_2.id})
+        lead.action_set_lost()
+        self.assertEqual(lead.won_status, "lost")
+        self.assertEqual(set(lead.followup_ids.mapped("state")), {"cancelled"})
+
+    def test_team_plan_wins_over_the_default(self):
+        team_plan = self.env["sales.followup.plan"].create({
+            "name": "Team 1 plan", "team_id": self.sales_team_1.id,
+            "step_ids": [(0, 0, {"name": "Kick-off", "kind": "onboarding", "offset_days": 1})],
+        })
+        lead = self._won_lead()
+        self.assertEqual(lead.followup_ids.plan_id, team_plan)
+        self.assertEqual(lead.followup_ids.date_due, date(2026, 3, 3))
+
+    def test_won_without_partner_plans_everything_but_sends_no_survey(self):
+        with self.mock_datetime_and_now(self.win_day):
+            lead = self._create_opportunities(1)
+            lead.action_set_won()
+        self.assertEqual(len(lead.followup_ids), 5)
+        self._run_cron(date(2026, 4, 16))
+        satisfaction = lead.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self.assertFalse(satisfaction.user_input_id)
+        self.assertIn("no customer", satisfaction.survey_problem)
+
+    # --- bad input -------------------------------------------------------
+
+    def test_bad_plans_are_refused(self):
+        with self.assertRaisesRegex(ValidationError, "before the win"):
+            self.plan.step_ids[0].offset_days = -2
+        with self.assertRaisesRegex(ValidationError, "at least one step"):
+            self.env["sales.followup.plan"].create({"name": "Empty", "team_id": self.sales_team_1.id})
+        no_scale = self.env["survey.survey"].create({
+            "title": "No scale",
+            "question_ids": [(0, 0, {"title": "Comment?", "question_type": "text_box"})],
+        })
+        with self.assertRaisesRegex(ValidationError, "no 0-10 scale question"):
+            self.plan.step_ids.filtered(lambda s: s.kind == "satisfaction").survey_id = no_scale
+
+    # --- activities ------------------------------------------------------
+
+    def test_activities_enter_with_the_horizon_once(self):
+        lead = self._won_lead()
+        onboarding, check_in = lead.followup_ids.sorted("date_due")[:2]
+        self.assertTrue(onboarding.activity_id, "due in 3 days: within the 7-day horizon")
+        self.assertEqual(onboarding.activity_id.res_id, lead.id)
+        self.assertEqual(onboarding.activity_id.user_id, self.user_sales_salesman)
+        self.assertFalse(check_in.activity_id)
+        self._run_cron(date(2026, 3, 26))
+        self._run_cron(date(2026, 3, 26))
+        self.assertTrue(check_in.activity_id)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        )
+        self.assertEqual(len(activities), 2, "a second run creates no second activity")
+
+    def test_activity_done_marks_followup_done_and_back(self):
+        lead = self._won_lead()
+        onboarding = lead.followup_ids.sorted("date_due")[0]
+        onboarding.activity_id.with_user(self.user_sales_salesman).action_feedback(feedback="All set up")
+        self.assertEqual(onboarding.state, "done")
+        self.assertEqual(onboarding.outcome, "All set up")
+        self._run_cron(date(2026, 3, 26))
+        check_in = lead.followup_ids.sorted("date_due")[1]
+        activity = check_in.activity_id
+        check_in.with_user(self.user_sales_salesman).action_done("Customer happy")
+        self.assertFalse(activity.active, "the activity is done (archived) too")
+        self.assertEqual(activity.feedback, "Customer happy")
+
+    def test_overdue_flag_is_refreshed_daily(self):
+        lead = self._won_lead()
+        onboarding = lead.followup_ids.sorted("date_due")[0]
+        self._run_cron(date(2026, 3, 6))
+        self.assertTrue(onboarding.is_overdue)
+        self.assertFalse(lead.followup_ids.filtered(lambda f: f.kind == "renewal").is_overdue)
+
+    # --- customer NPS ----------------------------------------------------
+
+    def test_satisfaction_sends_survey_once_and_detractor_alerts_team_leader(self):
+        lead = self._won_lead()
+        satisfaction = lead.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self._run_cron(date(2026, 4, 15))
+        self.assertFalse(satisfaction.user_input_id, "not due yet")
+        self._run_cron(date(2026, 4, 16))
+        self._run_cron(date(2026, 4, 16))
+        self.assertTrue(satisfaction.user_input_id)
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "sales.followup"), ("res_id", "=", satisfaction.id)]
+        )
+        self.assertEqual(len(mails), 1, "sent once")
+        self.assertIn(satisfaction.user_input_id.access_token, mails.body_html)
+        self.assertEqual(mails.recipient_ids, self.customer)
+
+        with self.mock_datetime_and_now(datetime(2026, 4, 17, 9, 0)):  # a Friday
+            self._answer(satisfaction, 4, "Support is slow")
+        self.assertEqual(satisfaction.nps_score, 4)
+        self.assertEqual(satisfaction.nps_bucket, "detractor")
+        self.assertEqual(satisfaction.state, "done")
+        self.assertEqual(self.customer.nps_last_score, 4)
+        self.assertEqual(self.customer.nps_last_bucket, "detractor")
+        alert = lead.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("sales_cycle_mgmt.mail_activity_type_nps_detractor")
+        )
+        self.assertEqual(alert.user_id, self.sales_team_1.user_id)
+        self.assertEqual(alert.date_deadline, date(2026, 4, 20), "next working day: Monday")
+
+    def test_promoter_gets_a_referral_request_and_second_answer_is_ignored(self):
+        lead = self._won_lead()
+        satisfaction = lead.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self._run_cron(date(2026, 4, 16))
+        answer = self._answer(satisfaction, 10)
+        self.assertEqual(satisfaction.nps_bucket, "promoter")
+        referral = lead.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("sales_cycle_mgmt.mail_activity_type_referral")
+        )
+        self.assertEqual(referral.user_id, self.user_sales_salesman)
+        # the same link again: the answer is done, a new submission changes nothing
+        answer._save_lines(self.nps_question, 2)
+        answer._mark_done()
+        self.assertEqual(satisfaction.nps_score, 10)
+        self.assertEqual(self.customer.nps_last_score, 10)
+
+    def test_cancelled_followup_link_is_refused(self):
+        lead = self._won_lead()
+        satisfaction = lead.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self._run_cron(date(2026, 4, 16))
+        answer = satisfaction.user_input_id
+        lead.write({"stage_id": self.stage_team1_2.id})
+        lead.action_set_lost()
+        validity = Survey()._check_validity(self.survey.sudo(), answer.sudo(), answer.access_token)
+        self.assertEqual(validity, "answer_deadline")
+        answer._save_lines(self.nps_question, 9)
+        answer._mark_done()
+        self.assertFalse(satisfaction.nps_bucket, "an answer to a cancelled follow-up is not recorded")
+
+    def test_customer_without_email_is_reported_and_others_go_on(self):
+        silent = self.env["res.partner"].create({"name": "No Mail Ltd"})
+        lead_silent = self._won_lead(partner_id=silent.id)
+        lead_ok = self._won_lead()
+        self._run_cron(date(2026, 4, 16))
+        bad = lead_silent.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        good = lead_ok.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self.assertFalse(bad.user_input_id)
+        self.assertIn("No Mail Ltd has no email address", bad.survey_problem)
+        self.assertIn("no email address", bad.message_ids[0].body)
+        self.assertTrue(good.user_input_id)
+
+    def test_deleted_partner_leaves_the_followups_in_place(self):
+        partner = self.env["res.partner"].create({"name": "Gone Inc", "email": "gone@example.com"})
+        lead = self._won_lead(partner_id=partner.id)
+        lead.partner_id = False
+        partner.unlink()
+        self.assertEqual(len(lead.followup_ids), 5)
+        self.assertFalse(lead.followup_ids.partner_id)
+        self._run_cron(date(2026, 4, 16))
+        satisfaction = lead.followup_ids.filtered(lambda f: f.kind == "satisfaction")
+        self.assertIn("no customer", satisfaction.survey_problem)
+
+    # --- report and access ----------------------------------------------
+
+    def test_report_on_time_overdue_and_nps(self):
+        lead_a = self._won_lead()
+        lead_b = self._won_lead()
+        for lead in (lead_a, lead_b):
+            onboarding = lead.followup_ids.sorted("date_due")[0]
+            done_day = datetime(2026, 3, 4, 9) if lead == lead_a else datetime(2026, 3, 9, 9)
+            with self.mock_datetime_and_now(done_day):
+                onboarding.action_done()
+        self._run_cron(date(2026, 4, 16))
+        with self.mock_datetime_and_now(datetime(2026, 4, 16, 15)):
+            for lead, score in ((lead_a, 10), (lead_b, 3)):
+                self._answer(lead.followup_ids.filtered(lambda f: f.kind == "satisfaction"), score)
+        self.env.flush_all()
+        Report = self.env["sales.followup.report"]
+        domain = [("lead_id", "in", (lead_a | lead_b).ids)]
+        [(rate, promoters, detractors, nps)] = Report._read_group(
+            domain + [("kind", "in", ("onboarding", "satisfaction"))], [],
+            ["on_time_rate:avg", "promoter_count:sum", "detractor_count:sum", "nps_value:avg"],
+        )
+        # onboarding: one on time, one late; surveys answered on their due day: on time
+        self.assertAlmostEqual(rate, 75.0)
+        self.assertEqual((promoters, detractors, nps), (1, 1, 0.0))
+        [(overdue,)] = Report._read_group(domain + [("kind", "=", "check_in")], [], ["overdue_count:sum"])
+        self.assertEqual(overdue, 2, "check-ins due 1 April are overdue by mid-April")
+
+    def test_salesperson_sees_followups_of_own_leads_only(self):
+        mine = self._won_lead()
+        theirs = self._won_lead(user=self.user_sales_leads)
+        visible = self.Followup.with_user(self.user_sales_salesman).search([])
+        self.assertTrue(mine.followup_ids <= visible)
+        self.assertFalse(theirs.followup_ids & visible)
+        report = self.env["sales.followup.report"].with_user(self.user_sales_salesman).search([])
+        self.assertFalse(set(report.mapped("lead_id").ids) & set(theirs.ids))
