@@ -98,7 +98,10 @@ class SalesFollowup(models.Model):
                     reopened |= followup
                 elif not followup:
                     vals_list.append(self._prepare_vals(lead, step, due))
-        followups = self.create(vals_list) | reopened
+        # the activity tells the responsible; no "assigned to you" mail per follow-up
+        followups = self.with_context(
+            mail_create_nolog=True, mail_auto_subscribe_no_notify=True
+        ).create(vals_list) | reopened
         followups._schedule_activities()
         for lead, lead_followups in followups.grouped("lead_id").items():
             lead.message_post(body=self.env._(

@@ -71,3 +71,67 @@ class TestCronConcurrency(TransactionCase):
                 env["crm.lead"].browse(lead_ids).unlink()
                 env["crm.stage"].browse(stage_id).unlink()
             self._run_in_new_transaction(cleanup)
+
+    def test_two_followup_runs_at_once_send_one_survey_and_one_activity(self):
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Concurrent customer", "email": "cc@example.com"})
+            stage_won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
+            leads = env["crm.lead"].create([
+                {"name": f"Concurrent won {i}", "type": "opportunity", "partner_id": partner.id,
+                 "user_id": env.ref("base.user_admin").id}
+                for i in range(4)
+            ])
+            leads.write({"stage_id": stage_won.id})
+            followups = env["sales.followup"].search([("lead_id", "in", leads.ids)])
+            # everything due today: activities and surveys are all to do
+            followups.write({"date_due": env.cr.now().date()})
+            followups.activity_id.unlink()
+            return partner.id, leads.ids, followups.ids
+
+        partner_id, lead_ids, followup_ids = self._run_in_new_transaction(setup)
+        errors = []
+        barrier = threading.Barrier(2)
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, self.env.uid, {})
+                    barrier.wait(timeout=10)
+                    env["sales.followup"]._cron_process(batch_size=3)
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as e:  # reported by the main thread
+                errors.append(e)
+
+        try:
+            threads = [threading.Thread(target=worker) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            self.assertFalse(errors)
+
+            def check(env):
+                followups = env["sales.followup"].browse(followup_ids)
+                activities = env["mail.activity"].search([
+                    ("res_model", "=", "crm.lead"), ("res_id", "in", lead_ids),
+                ])
+                mails = env["mail.mail"].search([
+                    ("model", "=", "sales.followup"), ("res_id", "in", followup_ids),
+                ])
+                return len(followups), len(activities), len(mails), len(followups.user_input_id)
+
+            n_followups, n_activities, n_mails, n_answers = self._run_in_new_transaction(check)
+            self.assertEqual(n_activities, n_followups, "one activity per follow-up")
+            self.assertEqual(n_mails, 4, "one survey mail per satisfaction follow-up")
+            self.assertEqual(n_answers, 4)
+        finally:
+            def cleanup(env):
+                followups = env["sales.followup"].browse(followup_ids)
+                answers = followups.user_input_id
+                env["crm.lead"].browse(lead_ids).unlink()
+                answers.unlink()
+                env["mail.mail"].search(
+                    [("model", "=", "sales.followup"), ("res_id", "in", followup_ids)]
+                ).unlink()
+                env["res.partner"].browse(partner_id).unlink()
+            self._run_in_new_transaction(cleanup)
