@@ -23,6 +23,7 @@
         "views/sales_cycle_stage_history_views.xml",
         "views/sales_followup_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "report/sales_followup_report_views.xml",
         "views/menus.xml",
     ],

@@ -9,3 +9,4 @@ from . import crm_lead
 from . import res_partner
 from . import mail_activity
 from . import survey_user_input
+from . import res_config_settings

@@ -276,3 +276,15 @@ class TestFollowups(SalesCycleCommon):
         self.assertFalse(theirs.followup_ids & visible)
         report = self.env["sales.followup.report"].with_user(self.user_sales_salesman).search([])
         self.assertFalse(set(report.mapped("lead_id").ids) & set(theirs.ids))
+
+    def test_horizon_is_a_setting_and_bad_values_are_refused(self):
+        settings = self.env["res.config.settings"].create({"sales_cycle_followup_horizon_days": 40})
+        settings.execute()
+        lead = self._won_lead()
+        self.assertEqual(
+            len(lead.followup_ids.filtered("activity_id")), 2, "onboarding (+3) and check-in (+30)"
+        )
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.env["res.config.settings"].create({"sales_cycle_followup_horizon_days": -1})
+        with self.assertRaisesRegex(ValidationError, "at least one won stay"):
+            self.env["res.config.settings"].create({"sales_cycle_benchmark_min_samples": 0})

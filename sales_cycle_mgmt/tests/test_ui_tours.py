@@ -43,3 +43,17 @@ class TestUiTours(HttpCase):
         action = self.env.ref("sales_cycle_mgmt.sales_cycle_stage_history_action_report")
         self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_time_in_stage_tour",
                         login=manager.login)
+
+    def test_salesperson_works_the_followups(self):
+        lead = self.env["crm.lead"].create({
+            "name": "SCM Won Deal",
+            "type": "opportunity",
+            "user_id": self.rep.id,
+            "team_id": self.env.ref("sales_team.team_sales_department").id,
+        })
+        lead.action_set_won()
+        onboarding = lead.followup_ids.filtered(lambda f: f.kind == "onboarding")
+        onboarding.date_due = onboarding.date_due.replace(year=onboarding.date_due.year - 1)
+        action = self.env.ref("sales_cycle_mgmt.sales_followup_action")
+        self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_followup_tour", login="scm_tour_rep")
+        self.assertEqual(onboarding.state, "done")

@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sales_cycle_benchmark_min_samples = fields.Integer(
+        "Won Stays for a Benchmark",
+        config_parameter="sales_cycle_mgmt.benchmark_min_samples",
+        default=10,
+        help="A stage's stalled threshold uses the 90th percentile of its won stays once it "
+        "has this many; before that, its target days.",
+    )
+    sales_cycle_followup_horizon_days = fields.Integer(
+        "Follow-up Horizon (days)",
+        config_parameter="sales_cycle_mgmt.followup_horizon_days",
+        default=7,
+        help="A planned follow-up gets its activity this many days before it is due.",
+    )
+
+    @api.constrains("sales_cycle_benchmark_min_samples", "sales_cycle_followup_horizon_days")
+    def _check_sales_cycle_settings(self):
+        for settings in self:
+            if settings.sales_cycle_benchmark_min_samples < 1:
+                raise ValidationError(self.env._("A benchmark needs at least one won stay."))
+            if settings.sales_cycle_followup_horizon_days < 0:
+                raise ValidationError(self.env._("The follow-up horizon cannot be negative."))
