@@ -26,6 +26,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "report/sales_followup_report_views.xml",
+        "report/sales_cycle_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -6,4 +6,5 @@ from . import test_backfill
 from . import test_stalled
 from . import test_cron_concurrency
 from . import test_followups
+from . import test_cycle_reports
 from . import test_ui_tours

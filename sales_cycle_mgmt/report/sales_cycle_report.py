@@ -1,0 +1,79 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SalesCycleReport(models.Model):
+    """One row per lead: where it is in the cycle, how long the cycle took, how
+    it moved (stages passed, backward moves) and what it is worth."""
+
+    _name = "sales.cycle.report"
+    _description = "Sales Cycle Analysis"
+    _auto = False
+    _order = "create_date desc"
+    _rec_name = "lead_id"
+
+    lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    source_id = fields.Many2one("utm.source", "Source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
+    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", "Cycle Phase", readonly=True)
+    type = fields.Selection([("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
+    create_date = fields.Datetime("Created on", readonly=True)
+    date_closed = fields.Datetime("Closed on", readonly=True)
+    won_status = fields.Selection(
+        [("won", "Won"), ("lost", "Lost"), ("pending", "Open")], "Status", readonly=True
+    )
+    lead_count = fields.Integer("Leads", readonly=True, aggregator="sum")
+    won_count = fields.Integer("Won", readonly=True, aggregator="sum")
+    win_rate = fields.Float(
+        "Win Rate (%)", readonly=True, aggregator="avg",
+        help="Share of the closed leads of the group that were won.",
+    )
+    cycle_days = fields.Float(
+        "Cycle Days", readonly=True, aggregator="avg", digits=(16, 1),
+        help="From creation to closing, or to now while open.",
+    )
+    stages_passed = fields.Integer("Stages Passed", readonly=True, aggregator="avg")
+    backward_moves = fields.Integer("Backward Moves", readonly=True, aggregator="sum")
+    expected_revenue = fields.Float("Expected Revenue", readonly=True, aggregator="sum")
+    prorated_revenue = fields.Float("Prorated Revenue", readonly=True, aggregator="sum")
+
+    def _select(self):
+        return SQL("""
+            l.id AS id, l.id AS lead_id, l.team_id, l.user_id, l.company_id,
+            l.source_id, l.medium_id, l.campaign_id, l.stage_id, l.cycle_phase_id, l.type,
+            l.create_date, l.date_closed, l.won_status,
+            1 AS lead_count,
+            (l.won_status = 'won')::int AS won_count,
+            CASE l.won_status WHEN 'won' THEN 100.0 WHEN 'lost' THEN 0.0 END AS win_rate,
+            EXTRACT(EPOCH FROM COALESCE(
+                CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
+                now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS cycle_days,
+            COALESCE(h.stages_passed, 0) AS stages_passed,
+            COALESCE(h.backward_moves, 0) AS backward_moves,
+            l.expected_revenue,
+            l.expected_revenue * l.probability / 100.0 AS prorated_revenue
+        """)
+
+    def _from(self):
+        return SQL("""
+            crm_lead l
+            LEFT JOIN (
+                SELECT lead_id, count(DISTINCT stage_id) AS stages_passed,
+                       count(*) FILTER (WHERE direction = 'backward') AS backward_moves
+                  FROM sales_cycle_stage_history
+              GROUP BY lead_id
+            ) h ON h.lead_id = l.id
+        """)
+
+    def _where(self):
+        # lost leads are archived: they count
+        return SQL("TRUE")
+
+    @property
+    def _table_query(self):
+        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

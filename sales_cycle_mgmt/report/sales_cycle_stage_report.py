@@ -1,0 +1,82 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SalesCycleStageReport(models.Model):
+    """One row per stay of a lead in a stage: its time (open stays counted up
+    to now), the stage it went to next, and whether it moved forward, went
+    back, or was lost or won from there."""
+
+    _name = "sales.cycle.stage.report"
+    _description = "Sales Cycle Stage Analysis"
+    _auto = False
+    _order = "date_in desc"
+
+    history_id = fields.Many2one("sales.cycle.stage.history", "Stay", readonly=True)
+    lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
+    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
+    next_stage_id = fields.Many2one("crm.stage", "Next Stage", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", "Cycle Phase", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_in = fields.Datetime("Entered", readonly=True)
+    date_out = fields.Datetime("Left", readonly=True)
+    direction = fields.Selection(
+        [("first", "First"), ("forward", "Forward"), ("backward", "Backward")],
+        "Entered by", readonly=True,
+    )
+    outcome = fields.Selection(
+        [("forward", "Moved forward"), ("backward", "Went back"), ("lost", "Lost here"),
+         ("won", "Won"), ("open", "Still here")],
+        readonly=True,
+    )
+    stay_count = fields.Integer("Stays", readonly=True, aggregator="sum")
+    duration_days = fields.Float("Days in Stage", readonly=True, aggregator="avg", digits=(16, 1))
+    max_duration_days = fields.Float("Longest Stay (days)", readonly=True, aggregator="max", digits=(16, 1))
+    conversion_rate = fields.Float(
+        "Conversion to Next Stage (%)", readonly=True, aggregator="avg",
+        help="Share of the ended stays that moved forward (into a won stage included) "
+        "rather than back or lost; stays still open, and stays in a won stage, do not count.",
+    )
+    lost_count = fields.Integer("Lost Here", readonly=True, aggregator="sum")
+
+    def _select(self):
+        return SQL("""
+            h.id AS id, h.id AS history_id, h.lead_id, h.stage_id, n.stage_id AS next_stage_id,
+            h.cycle_phase_id, h.team_id, h.user_id, h.company_id, h.date_in, h.date_out,
+            h.direction, o.outcome,
+            1 AS stay_count,
+            COALESCE(h.duration_days,
+                     EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0) AS duration_days,
+            COALESCE(h.duration_days,
+                     EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0) AS max_duration_days,
+            CASE o.outcome WHEN 'forward' THEN 100.0 WHEN 'backward' THEN 0.0
+                           WHEN 'lost' THEN 0.0 END AS conversion_rate,
+            (o.outcome = 'lost')::int AS lost_count
+        """)
+
+    def _from(self):
+        return SQL("""
+            sales_cycle_stage_history h
+            JOIN crm_lead l ON l.id = h.lead_id
+            LEFT JOIN LATERAL (
+                SELECT x.stage_id, x.direction FROM sales_cycle_stage_history x
+                 WHERE x.lead_id = h.lead_id AND (x.date_in, x.id) > (h.date_in, h.id)
+              ORDER BY x.date_in, x.id LIMIT 1
+            ) n ON TRUE
+            LEFT JOIN crm_stage s ON s.id = h.stage_id
+            CROSS JOIN LATERAL (SELECT CASE
+                WHEN n.stage_id IS NOT NULL AND n.direction = 'backward' THEN 'backward'
+                WHEN n.stage_id IS NOT NULL THEN 'forward'
+                WHEN l.won_status = 'lost' THEN 'lost'
+                WHEN l.won_status = 'won' AND s.is_won THEN 'won'
+                ELSE 'open' END AS outcome) o
+        """)
+
+    def _where(self):
+        return SQL("TRUE")
+
+    @property
+    def _table_query(self):
+        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

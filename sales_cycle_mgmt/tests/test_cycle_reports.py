@@ -1,0 +1,115 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from .common import SalesCycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCycleReports(SalesCycleCommon):
+    """Report figures against values computed here from leads moved at known times."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.t0 = datetime(2026, 5, 4, 9, 0, 0)
+        cls.Report = cls.env["sales.cycle.report"]
+        cls.StageReport = cls.env["sales.cycle.stage.report"]
+
+    def _move(self, lead, stage, days):
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=days)):
+            lead.write({"stage_id": stage.id})
+
+    def _scenario(self):
+        """A: 1 -> gen_1 (2d) -> team1_2 (3d) -> won (day 10): forward all the way.
+        B: 1 -> team1_2 (skips gen_1, day 4) -> gen_1 (back, day 6) -> lost (day 8).
+        C: 1 -> gen_1 (day 1), still open."""
+        with self.mock_datetime_and_now(self.t0):
+            a, b, c = self._create_opportunities(3, expected_revenue=1000, probability=50)
+        self._move(a, self.stage_gen_1, 2)
+        self._move(a, self.stage_team1_2, 5)
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=10)):
+            a.action_set_won()
+        self._move(b, self.stage_team1_2, 4)
+        self._move(b, self.stage_gen_1, 6)
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=8)):
+            b.action_set_lost()
+        self._move(c, self.stage_gen_1, 1)
+        self.env.flush_all()
+        return a, b, c
+
+    def test_cycle_report_per_lead(self):
+        a, b, c = self._scenario()
+        rows = {r.lead_id: r for r in self.Report.search([("lead_id", "in", (a | b | c).ids)])}
+        self.assertEqual(rows[a].won_status, "won")
+        self.assertAlmostEqual(rows[a].cycle_days, 10.0, places=3)
+        self.assertEqual(rows[a].stages_passed, 4)
+        self.assertEqual(rows[a].backward_moves, 0)
+        self.assertEqual(rows[b].won_status, "lost")
+        self.assertAlmostEqual(rows[b].cycle_days, 8.0, places=3)
+        self.assertEqual(rows[b].stages_passed, 3, "1, team1_2 and gen_1")
+        self.assertEqual(rows[b].backward_moves, 1)
+        self.assertEqual(rows[c].won_status, "pending")
+        self.assertGreater(rows[c].cycle_days, 200, "open: counted up to now")
+        [(win_rate, won)] = self.Report._read_group(
+            [("lead_id", "in", (a | b | c).ids)], [], ["win_rate:avg", "won_count:sum"]
+        )
+        self.assertEqual((win_rate, won), (50.0, 1), "1 won of 2 closed; open leads do not count")
+        self.assertEqual(rows[c].prorated_revenue, 500.0)
+
+    def test_stage_report_next_stage_conversion_and_losses(self):
+        a, b, c = self._scenario()
+        rows = self.StageReport.search([("lead_id", "in", (a | b | c).ids)], order="lead_id, date_in")
+        by_lead = {lead: rows.filtered(lambda r, lead=lead: r.lead_id == lead) for lead in (a, b, c)}
+        self.assertEqual(by_lead[a].mapped("next_stage_id"),
+                         self.stage_gen_1 | self.stage_team1_2 | a.stage_id)
+        self.assertEqual(by_lead[a].mapped("outcome"), ["forward", "forward", "forward", "won"])
+        self.assertEqual(by_lead[b].mapped("outcome"), ["forward", "backward", "lost"])
+        self.assertEqual(by_lead[c].mapped("outcome"), ["forward", "open"])
+        open_stay = by_lead[c][-1]
+        self.assertGreater(open_stay.duration_days, 200, "an open stay counts up to now")
+
+        groups = dict(
+            ((stage, (rate, lost)) for stage, rate, lost in self.StageReport._read_group(
+                [("lead_id", "in", (a | b | c).ids)], ["stage_id"],
+                ["conversion_rate:avg", "lost_count:sum"],
+            ))
+        )
+        # stage 1: a, b and c all moved on
+        self.assertEqual(groups[self.stage_team1_1], (100.0, 0))
+        # team1_2: a went forward, b went back
+        self.assertEqual(groups[self.stage_team1_2], (50.0, 0))
+        # gen_1: a forward, b lost there, c still there (not counted)
+        self.assertEqual(groups[self.stage_gen_1], (50.0, 1))
+
+    def test_reopened_after_lost_continues(self):
+        with self.mock_datetime_and_now(self.t0):
+            lead = self._create_opportunities(1)
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=2)):
+            lead.action_set_lost()
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=5)):
+            lead.action_unarchive()
+            lead.write({"stage_id": self.stage_team1_2.id})
+        self.env.flush_all()
+        row = self.Report.search([("lead_id", "=", lead.id)])
+        self.assertEqual(row.won_status, "pending")
+        outcomes = self.StageReport.search([("lead_id", "=", lead.id)], order="date_in").mapped("outcome")
+        self.assertEqual(outcomes, ["forward", "open"])
+
+    def test_salesperson_reads_own_rows_and_companies_never_mix(self):
+        mine = self._create_opportunities(1)
+        theirs = self._create_opportunities(1, user=self.user_sales_leads)
+        company_2 = self.env["res.company"].create({"name": "SCM Second Company"})
+        other_company = self.env["crm.lead"].create({
+            "name": "Company 2 deal", "type": "opportunity", "user_id": False,
+            "company_id": company_2.id, "team_id": False,
+        })
+        self.env.flush_all()
+        for Model in (self.Report, self.StageReport):
+            seen = Model.with_user(self.user_sales_salesman).search([]).mapped("lead_id")
+            self.assertIn(mine, seen)
+            self.assertNotIn(theirs, seen)
+            # unassigned, so only the company rule keeps it out
+            self.assertNotIn(other_company, seen, "a company the user is not in")
+            manager_seen = Model.with_user(self.user_sales_manager).search([]).mapped("lead_id")
+            self.assertIn(theirs, manager_seen)
