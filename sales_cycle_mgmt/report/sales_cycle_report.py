@@ -16,11 +16,11 @@ class SalesCycleReport(models.Model):
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    source_id = fields.Many2one("utm.source", "Source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
-    cycle_phase_id = fields.Many2one("sales.cycle.phase", "Cycle Phase", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", readonly=True)
     type = fields.Selection([("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
     create_date = fields.Datetime("Created on", readonly=True)
     date_closed = fields.Datetime("Closed on", readonly=True)
@@ -34,13 +34,13 @@ class SalesCycleReport(models.Model):
         help="Share of the closed leads of the group that were won.",
     )
     cycle_days = fields.Float(
-        "Cycle Days", readonly=True, aggregator="avg", digits=(16, 1),
+        readonly=True, aggregator="avg", digits=(16, 1),
         help="From creation to closing, or to now while open.",
     )
-    stages_passed = fields.Integer("Stages Passed", readonly=True, aggregator="avg")
-    backward_moves = fields.Integer("Backward Moves", readonly=True, aggregator="sum")
-    expected_revenue = fields.Float("Expected Revenue", readonly=True, aggregator="sum")
-    prorated_revenue = fields.Float("Prorated Revenue", readonly=True, aggregator="sum")
+    stages_passed = fields.Integer(readonly=True, aggregator="avg")
+    backward_moves = fields.Integer(readonly=True, aggregator="sum")
+    expected_revenue = fields.Float(readonly=True, aggregator="sum")
+    prorated_revenue = fields.Float(readonly=True, aggregator="sum")
 
     def _select(self):
         return SQL("""

@@ -14,9 +14,9 @@ class SalesCycleStageReport(models.Model):
 
     history_id = fields.Many2one("sales.cycle.stage.history", "Stay", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
-    next_stage_id = fields.Many2one("crm.stage", "Next Stage", readonly=True)
-    cycle_phase_id = fields.Many2one("sales.cycle.phase", "Cycle Phase", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    next_stage_id = fields.Many2one("crm.stage", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -47,10 +47,7 @@ class SalesCycleStageReport(models.Model):
             h.cycle_phase_id, h.team_id, h.user_id, h.company_id, h.date_in, h.date_out,
             h.direction, o.outcome,
             1 AS stay_count,
-            COALESCE(h.duration_days,
-                     EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0) AS duration_days,
-            COALESCE(h.duration_days,
-                     EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0) AS max_duration_days,
+            d.days AS duration_days, d.days AS max_duration_days,
             CASE o.outcome WHEN 'forward' THEN 100.0 WHEN 'backward' THEN 0.0
                            WHEN 'lost' THEN 0.0 END AS conversion_rate,
             (o.outcome = 'lost')::int AS lost_count
@@ -66,6 +63,9 @@ class SalesCycleStageReport(models.Model):
               ORDER BY x.date_in, x.id LIMIT 1
             ) n ON TRUE
             LEFT JOIN crm_stage s ON s.id = h.stage_id
+            CROSS JOIN LATERAL (SELECT COALESCE(
+                h.duration_days, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
+            ) AS days) d
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN n.stage_id IS NOT NULL AND n.direction = 'backward' THEN 'backward'
                 WHEN n.stage_id IS NOT NULL THEN 'forward'

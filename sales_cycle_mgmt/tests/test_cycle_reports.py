@@ -69,12 +69,12 @@ class TestCycleReports(SalesCycleCommon):
         open_stay = by_lead[c][-1]
         self.assertGreater(open_stay.duration_days, 200, "an open stay counts up to now")
 
-        groups = dict(
-            ((stage, (rate, lost)) for stage, rate, lost in self.StageReport._read_group(
+        groups = {
+            stage: (rate, lost) for stage, rate, lost in self.StageReport._read_group(
                 [("lead_id", "in", (a | b | c).ids)], ["stage_id"],
                 ["conversion_rate:avg", "lost_count:sum"],
-            ))
-        )
+            )
+        }
         # stage 1: a, b and c all moved on
         self.assertEqual(groups[self.stage_team1_1], (100.0, 0))
         # team1_2: a went forward, b went back
