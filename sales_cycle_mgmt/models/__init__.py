@@ -10,3 +10,4 @@ from . import res_partner
 from . import mail_activity
 from . import survey_user_input
 from . import res_config_settings
+from . import sales_cycle_snapshot

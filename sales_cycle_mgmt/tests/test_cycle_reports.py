@@ -113,3 +113,58 @@ class TestCycleReports(SalesCycleCommon):
             self.assertNotIn(other_company, seen, "a company the user is not in")
             manager_seen = Model.with_user(self.user_sales_manager).search([]).mapped("lead_id")
             self.assertIn(theirs, manager_seen)
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelAndSnapshots(SalesCycleCommon):
+    def test_funnel_counts_skipped_phases_and_backward_moves_once(self):
+        # phases: team1_1 Prospecting (10), gen_1 Qualification (20), team1_2 Proposal (40)
+        a, b, c = self._create_opportunities(3)
+        a.stage_id = self.stage_gen_1
+        a.stage_id = self.stage_team1_2            # through every phase
+        b.stage_id = self.stage_team1_2            # skips Qualification
+        b.stage_id = self.stage_gen_1              # then goes back
+        self.env.flush_all()
+        Funnel = self.env["sales.cycle.funnel.report"]
+        domain = [("lead_id", "in", (a | b | c).ids)]
+        rows = {
+            phase: (count, rate, skipped)
+            for phase, count, rate, skipped in Funnel._read_group(
+                domain, ["cycle_phase_id"], ["lead_count:sum", "conversion_rate:avg", "skipped:sum"]
+            )
+        }
+        self.assertEqual(rows[self.phase_prospecting][:2], (3, 100.0))
+        self.assertEqual(rows[self.phase_qualification], (2, 200 / 3, 0))
+        self.assertEqual(rows[self.phase_proposal][0], 2, "b counts once despite going back")
+        needs = self.env.ref("sales_cycle_mgmt.phase_needs_analysis")
+        self.assertEqual(rows[needs], (2, 200 / 3, 2), "no stage in it: reached by skipping")
+        self.assertEqual(rows[self.phase_closing][0], 0)
+        phases_in_order = [p for p, *_ in Funnel._read_group(domain, ["cycle_phase_id"], [])]
+        self.assertEqual(phases_in_order, sorted(phases_in_order, key=lambda p: p.sequence), "funnel order")
+
+    def test_snapshots_and_what_changed_between_them(self):
+        lead, steady = self._create_opportunities(
+            2, expected_revenue=1000, date_deadline="2026-06-30"
+        )
+        Snapshot = self.env["sales.cycle.snapshot"]
+        with self.mock_datetime_and_now(datetime(2026, 6, 1, 8)):
+            self.assertEqual(Snapshot._cron_take(), Snapshot.search_count([("date", "=", "2026-06-01")]))
+            self.assertEqual(Snapshot._cron_take(), 0, "the same day twice adds nothing")
+        lead.write({"stage_id": self.stage_team1_2.id, "expected_revenue": 800,
+                    "date_deadline": "2026-07-31"})
+        with self.mock_datetime_and_now(datetime(2026, 6, 8, 8)):
+            Snapshot._cron_take()
+        lead.write({"stage_id": self.stage_gen_1.id, "date_deadline": "2026-08-31"})
+        with self.mock_datetime_and_now(datetime(2026, 6, 15, 8)):
+            Snapshot._cron_take()
+        self.env.flush_all()
+        Change = self.env["sales.cycle.snapshot.change"]
+        changes = Change.search([("lead_id", "=", lead.id)], order="date")
+        self.assertEqual(changes.mapped("stage_move"), ["forward", "backward"])
+        self.assertEqual(changes.mapped("amount_change"), [-200.0, 0.0])
+        self.assertEqual(changes.mapped("amount_trend"), ["down", "same"])
+        [(pushed,)] = Change._read_group([("lead_id", "=", lead.id)], [], ["closing_pushed:sum"])
+        self.assertEqual(pushed, 2, "pushed twice")
+        steady_changes = Change.search([("lead_id", "=", steady.id)])
+        self.assertEqual(set(steady_changes.mapped("stage_move")), {"same"})
+        self.assertEqual(sum(steady_changes.mapped("closing_pushed")), 0)

@@ -1,0 +1,67 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SalesCycleFunnelReport(models.Model):
+    """One row per lead and cycle phase, reached or not.
+
+    Counting rules: a lead has reached a phase when it has stayed in a stage of
+    that phase *or of any later phase* (a lead that skips a phase went through
+    it as far as the funnel is concerned); going back never counts a phase
+    twice. Every lead with history has reached the first phase, so a phase's
+    average "reached" is its conversion from the first phase.
+    """
+
+    _name = "sales.cycle.funnel.report"
+    _description = "Sales Cycle Funnel"
+    _auto = False
+    _order = "phase_sequence, lead_id"
+
+    lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", readonly=True)
+    phase_sequence = fields.Integer(readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    create_date = fields.Datetime("Created on", readonly=True)
+    won_status = fields.Selection(
+        [("won", "Won"), ("lost", "Lost"), ("pending", "Open")], "Status", readonly=True
+    )
+    lead_count = fields.Integer("Leads Reached", readonly=True, aggregator="sum")
+    conversion_rate = fields.Float(
+        "Conversion from First Phase (%)", readonly=True, aggregator="avg"
+    )
+    skipped = fields.Integer(
+        "Reached by Skipping", readonly=True, aggregator="sum",
+        help="Leads counted in this phase without a stay in it: they skipped it.",
+    )
+
+    def _select(self):
+        return SQL("""
+            l.id::bigint * 1000 + p.id AS id, l.id AS lead_id, p.id AS cycle_phase_id,
+            p.sequence AS phase_sequence, l.team_id, l.user_id, l.company_id, l.create_date,
+            l.won_status,
+            (p.sequence <= r.max_sequence)::int AS lead_count,
+            CASE WHEN p.sequence <= r.max_sequence THEN 100.0 ELSE 0.0 END AS conversion_rate,
+            (p.sequence <= r.max_sequence AND NOT (p.id = ANY(r.phase_ids)))::int AS skipped
+        """)
+
+    def _from(self):
+        return SQL("""
+            crm_lead l
+            JOIN (
+                SELECT h.lead_id, max(ph.sequence) AS max_sequence,
+                       array_agg(DISTINCT ph.id) AS phase_ids
+                  FROM sales_cycle_stage_history h
+                  JOIN sales_cycle_phase ph ON ph.id = h.cycle_phase_id
+              GROUP BY h.lead_id
+            ) r ON r.lead_id = l.id
+            CROSS JOIN sales_cycle_phase p
+        """)
+
+    def _where(self):
+        return SQL("p.active")
+
+    @property
+    def _table_query(self):
+        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
