@@ -27,6 +27,7 @@
         "views/res_config_settings_views.xml",
         "report/sales_followup_report_views.xml",
         "report/sales_cycle_report_views.xml",
+        "wizard/sales_cycle_velocity_views.xml",
         "views/menus.xml",
     ],
     "demo": [

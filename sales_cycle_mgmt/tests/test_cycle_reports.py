@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SalesCycleCommon
@@ -168,3 +169,36 @@ class TestFunnelAndSnapshots(SalesCycleCommon):
         steady_changes = Change.search([("lead_id", "=", steady.id)])
         self.assertEqual(set(steady_changes.mapped("stage_move")), {"same"})
         self.assertEqual(sum(steady_changes.mapped("closing_pushed")), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestVelocity(SalesCycleCommon):
+    def test_velocity_and_its_four_parts_per_salesperson(self):
+        t0 = datetime(2026, 4, 1, 9)
+        with self.mock_datetime_and_now(t0):
+            won_a, won_b, lost, *still_open = self._create_opportunities(5)
+        won_a.expected_revenue, won_b.expected_revenue = 1000, 3000
+        with self.mock_datetime_and_now(t0 + timedelta(days=10)):
+            won_a.action_set_won()
+        with self.mock_datetime_and_now(t0 + timedelta(days=30)):
+            won_b.action_set_won()
+            lost.action_set_lost()
+        wizard = self.env["sales.cycle.velocity"].with_user(self.user_sales_salesman).create({
+            "date_from": "2026-04-01", "date_to": "2026-05-31", "group_by": "user",
+        })
+        wizard.action_compute()
+        line = wizard.line_ids.filtered(lambda line: line.user_id == self.user_sales_salesman)
+        open_count = self.env["crm.lead"].search_count([
+            ("user_id", "=", self.user_sales_salesman.id), ("type", "=", "opportunity"),
+            ("won_status", "=", "pending"),
+        ])
+        self.assertGreaterEqual(open_count, len(still_open))
+        self.assertEqual(line.open_count, open_count)
+        self.assertAlmostEqual(line.win_rate, 200 / 3, places=1)
+        self.assertEqual(line.avg_won_revenue, 2000.0)
+        self.assertAlmostEqual(line.avg_cycle_days, 20.0, places=3)
+        self.assertAlmostEqual(line.velocity, open_count * (2 / 3) * 2000 / 20, delta=0.1 * open_count)
+
+    def test_period_must_start_before_it_ends(self):
+        with self.assertRaisesRegex(UserError, "start before it ends"):
+            self.env["sales.cycle.velocity"].create({"date_from": "2026-05-01", "date_to": "2026-04-01"})

@@ -1,0 +1,2 @@
+from . import sales_cycle_velocity
+from . import sales_cycle_velocity_line
