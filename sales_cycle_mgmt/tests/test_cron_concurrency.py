@@ -18,6 +18,28 @@ class TestCronConcurrency(TransactionCase):
             cr.commit()  # pylint: disable=invalid-commit
             return result
 
+    def _run_twice_at_once(self, func):
+        """func(env) in two real transactions started together; returns the errors."""
+        errors = []
+        barrier = threading.Barrier(2)
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, self.env.uid, {})
+                    barrier.wait(timeout=10)
+                    func(env)
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as e:  # reported by the caller
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return errors
+
     def test_two_stalled_runs_at_once_schedule_one_activity_per_stall(self):
         def setup(env):
             stage = env["crm.stage"].create({"name": "Concurrency stage", "target_days": 1})
@@ -33,27 +55,13 @@ class TestCronConcurrency(TransactionCase):
             return stage.id, leads.ids
 
         stage_id, lead_ids = self._run_in_new_transaction(setup)
-        errors = []
-        barrier = threading.Barrier(2)
 
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, self.env.uid, {})
-                    barrier.wait(timeout=10)
-                    env["crm.stage"]._compute_benchmarks()
-                    env["crm.lead"]._cron_flag_stalled(batch_size=7)
-                    cr.commit()  # pylint: disable=invalid-commit
-            except Exception as e:  # reported by the main thread
-                errors.append(e)
+        def run(env):
+            env["crm.stage"]._compute_benchmarks()
+            env["crm.lead"]._cron_flag_stalled(batch_size=7)
 
         try:
-            threads = [threading.Thread(target=worker) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            self.assertFalse(errors)
+            self.assertFalse(self._run_twice_at_once(run))
 
             def check(env):
                 activities = env["mail.activity"].search([
@@ -89,26 +97,10 @@ class TestCronConcurrency(TransactionCase):
             return partner.id, leads.ids, followups.ids
 
         partner_id, lead_ids, followup_ids = self._run_in_new_transaction(setup)
-        errors = []
-        barrier = threading.Barrier(2)
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, self.env.uid, {})
-                    barrier.wait(timeout=10)
-                    env["sales.followup"]._cron_process(batch_size=3)
-                    cr.commit()  # pylint: disable=invalid-commit
-            except Exception as e:  # reported by the main thread
-                errors.append(e)
-
         try:
-            threads = [threading.Thread(target=worker) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            self.assertFalse(errors)
+            self.assertFalse(self._run_twice_at_once(
+                lambda env: env["sales.followup"]._cron_process(batch_size=3)
+            ))
 
             def check(env):
                 followups = env["sales.followup"].browse(followup_ids)
