@@ -34,9 +34,9 @@ need_odoo_src() {
   if grep -qs "version_info = (19, 0" "$target/odoo/release.py"; then ODOO_SRC=$target; return 0; fi
   say "no Odoo 19.0 source at $ODOO_SRC: cloning $ODOO_GIT_URL (branch $ODOO_BRANCH) into $target"
   rm -rf "$target"
-  if ! git clone -q --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$target"; then
+  if ! git clone -q --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$target" 2>"$STATE/git-clone.log"; then
     rm -rf "$target"
-    die "no Odoo 19.0 source at $ODOO_SRC and cloning $ODOO_GIT_URL failed (no network?). Put an Odoo 19.0 checkout there, or set ODOO_SRC to one."
+    die "no Odoo 19.0 source at $ODOO_SRC and cloning $ODOO_GIT_URL failed (no network? log: $STATE/git-clone.log). Put an Odoo 19.0 checkout there, or set ODOO_SRC to one."
   fi
   ODOO_SRC=$target
 }

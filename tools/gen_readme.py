@@ -49,7 +49,9 @@ def main():
     target = ADDON / "README.rst"
     if "--check" in sys.argv:
         if not target.exists() or target.read_text() != text:
-            sys.stderr.write("sales_cycle_mgmt/README.rst is out of date: run python tools/gen_readme.py\n")
+            sys.stderr.write(
+                "sales_cycle_mgmt/README.rst is out of date: run python tools/gen_readme.py\n"
+            )
             return 1
         return 0
     target.write_text(text)

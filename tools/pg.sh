@@ -10,7 +10,7 @@ source "$(dirname "$0")/common.sh"
 [ "$SCM_PG_EXTERNAL" = 1 ] && { echo external; exit 0; }
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
-[ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin). Install them: apt-get install postgresql (or set PGHOST to use an existing server)."
+[ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found in ${PGBIN:-/usr/lib/postgresql/*/bin}. Install them: apt-get install postgresql, or set PGBIN to their folder (or PGHOST to use an existing server)."
 
 as_pg() { # run a command as the cluster owner
   if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi

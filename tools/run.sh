@@ -24,7 +24,11 @@ if [ ${#args[@]} -gt 0 ]; then
 fi
 say "Odoo is starting on http://$HTTP_HOST:$HTTP_PORT (database $DB_NAME, login admin / admin with demo data). Ctrl-C stops it."
 # Not exec: the EXIT trap must stop the private PostgreSQL after Odoo ends.
+# Odoo runs in a process group of its own (set -m) and gets exactly one SIGINT,
+# from the trap: on Ctrl-C, and on a TERM or HUP sent to this script or to make.
+set -m
 odoo_bin -c "$ODOO_CONF" -d "$DB_NAME" --db-filter="^${DB_NAME}\$" --log-level=info "$@" &
 odoo_pid=$!
-trap 'kill -INT $odoo_pid 2>/dev/null' INT TERM
+set +m
+trap 'kill -INT -- -$odoo_pid 2>/dev/null' INT TERM HUP
 while kill -0 $odoo_pid 2>/dev/null; do wait $odoo_pid || true; done
