@@ -91,7 +91,9 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        # a team or type change can move the stage too (crm recomputes it)
         stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
+        stages_before = {lead.id: lead.stage_id.id for lead in self} if stage_moves else {}
         if vals.get("stage_id") and "checklist_done_ids" in vals:
             # the form saves ticks and the statusbar's stage in one write: the
             # gate must see the ticks
@@ -110,7 +112,10 @@ class CrmLead(models.Model):
                     super(CrmLead, stalled).write({"is_stalled": False, "stalled_since": False})
         res = super().write(vals)
         if stage_moves:
-            self._sync_stage_history(date_in=None if "stage_id" in vals else self.env.cr.now())
+            # only leads that really changed stage cost the two history statements
+            moved = self.filtered(lambda lead: lead.stage_id.id != stages_before[lead.id])
+            if moved:
+                moved._sync_stage_history(date_in=None if "stage_id" in vals else self.env.cr.now())
         return res
 
     def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
