@@ -151,9 +151,10 @@ class CrmLead(models.Model):
         """
         if not self.ids:
             return
-        self.flush_recordset(
-            ["stage_id", "team_id", "user_id", "company_id", "date_last_stage_update"]
-        )
+        # every pending field, not only those read below: a partial flush writes
+        # the lead rows now and the fields recomputed from the new stage
+        # (cycle_phase_id, probability...) in a second UPDATE of the same rows
+        self.flush_recordset()
         params = {"ids": self.ids, "date_in": date_in, "uid": self.env.uid}
         # 1. close the open stays whose stage is no longer the lead's
         self.env.cr.execute(SQL("""
