@@ -1,5 +1,5 @@
 # Thin entry points; the work is in tools/ (see README.rst).
-.PHONY: run test test-compat lint bench pg-stop clean
+.PHONY: run test test-compat lint i18n bench pg-stop clean
 
 run:
 	@bash tools/run.sh
@@ -12,6 +12,9 @@ test-compat:
 
 lint:
 	@bash tools/bootstrap.sh && .venv/bin/ruff check . && .venv/bin/pylint --rcfile=.pylintrc sales_cycle_mgmt
+
+i18n:
+	@bash tools/i18n.sh
 
 bench:
 	@bash tools/bench.sh $(B)

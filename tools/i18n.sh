@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make i18n`: regenerate sales_cycle_mgmt/i18n/sales_cycle_mgmt.pot from the code
+# and bring every language's .po (id.po) up to date with it, keeping existing
+# translations (new terms get an empty msgstr, terms gone from the code are
+# dropped). Works in a throwaway database (without demo data), dropped at the
+# end; prints how many entries of each .po are untranslated. Running it again
+# on unchanged code changes nothing.
+source "$(dirname "$0")/common.sh"
+provision
+I18N_DB=${I18N_DB:-sales_cycle_i18n_$$}
+I18N_DIR=$ROOT/sales_cycle_mgmt/i18n
+LANGS=(id)
+cleanup() {
+  local rc=$?
+  dropdb --if-exists --force "$I18N_DB" 2>/dev/null || true
+  rm -rf "$STATE/data/filestore/$I18N_DB"
+  stop_pg_if_started
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "installing sales_cycle_mgmt into the throwaway database $I18N_DB"
+if ! odoo_bin -c "$ODOO_CONF" -d "$I18N_DB" -i sales_cycle_mgmt --stop-after-init \
+     --log-level=warn >"$STATE/i18n-install.log" 2>&1 || grep -q ' ERROR ' "$STATE/i18n-install.log"; then
+  tail -40 "$STATE/i18n-install.log" >&2
+  die "installing sales_cycle_mgmt failed (log: $STATE/i18n-install.log)."
+fi
+
+say "exporting the translation template to sales_cycle_mgmt/i18n/sales_cycle_mgmt.pot"
+mkdir -p "$I18N_DIR"
+if ! odoo_bin i18n export -c "$ODOO_CONF" -d "$I18N_DB" -l pot \
+     -o "$I18N_DIR/sales_cycle_mgmt.pot" sales_cycle_mgmt >"$STATE/i18n-export.log" 2>&1 \
+     || grep -q ' ERROR \| WARNING ' "$STATE/i18n-export.log"; then
+  tail -40 "$STATE/i18n-export.log" >&2
+  die "exporting the translation template failed (log: $STATE/i18n-export.log)."
+fi
+
+for lang in "${LANGS[@]}"; do
+  "$VENV/bin/python" "$ROOT/tools/i18n_merge.py" \
+    "$I18N_DIR/sales_cycle_mgmt.pot" "$I18N_DIR/$lang.po" "$lang"
+done
