@@ -31,7 +31,7 @@ class CrmLead(models.Model):
     stage_history_ids = fields.One2many("sales.cycle.stage.history", "lead_id")
     stage_history_count = fields.Integer(compute="_compute_stage_history_count")
     days_in_stage = fields.Integer(
-        compute="_compute_cycle_days", help="Days since the lead entered its current stage."
+        "Days in Stage", compute="_compute_cycle_days", help="Days since the lead entered its current stage."
     )
     cycle_days = fields.Integer(
         compute="_compute_cycle_days",
@@ -44,7 +44,7 @@ class CrmLead(models.Model):
     stalled_since = fields.Datetime(readonly=True, copy=False)
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
     next_followup_date = fields.Date(
-        compute="_compute_next_followup_date", store=True,
+        "Next Follow-up", compute="_compute_next_followup_date", store=True,
         help="Due date of the next planned after-sales follow-up.",
     )
 

@@ -67,15 +67,16 @@ class CrmStage(models.Model):
                 parts.append(self.env._("Target: %(days)s days", days=stage.target_days))
             if stage.checklist_item_ids:
                 items = ", ".join(
-                    item.name + ("*" if item.required else "") for item in stage.checklist_item_ids
+                    self.env._("%(item)s (required)", item=item.name) if item.required else item.name
+                    for item in stage.checklist_item_ids
                 )
                 label = (
                     self.env._("Exit checklist (enforced)")
                     if stage.checklist_gate
                     else self.env._("Exit checklist")
                 )
-                parts.append(f"{label}: {items}")
-            stage.playbook_summary = " · ".join(parts)
+                parts.append(self.env._("%(label)s: %(items)s", label=label, items=items))
+            stage.playbook_summary = self.env._(" · ").join(parts)
 
     @api.constrains("target_days")
     def _check_target_days(self):

@@ -10,7 +10,7 @@ class ResPartner(models.Model):
     nps_last_bucket = fields.Selection(NPS_BUCKETS, "NPS Category", readonly=True, copy=False)
     nps_last_date = fields.Datetime("Last NPS Date", readonly=True, copy=False)
     followup_ids = fields.One2many("sales.followup", "partner_id", "After-sales Follow-ups")
-    followup_open_count = fields.Integer(compute="_compute_followup_open_count")
+    followup_open_count = fields.Integer("Open Follow-ups", compute="_compute_followup_open_count")
 
     @api.depends("followup_ids.state")
     def _compute_followup_open_count(self):

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..cycle_math import next_working_day, nps_bucket
 from .cron_progress import commit_progress, try_cron_lock
@@ -106,7 +106,8 @@ class SalesFollowup(models.Model):
         for lead, lead_followups in followups.grouped("lead_id").items():
             lead.message_post(body=self.env._(
                 "%(count)s after-sales follow-ups planned, the first on %(date)s.",
-                count=len(lead_followups), date=min(lead_followups.mapped("date_due")),
+                count=len(lead_followups),
+                date=format_date(self.env, min(lead_followups.mapped("date_due"))),
             ))
         return followups
 
@@ -338,7 +339,8 @@ class SalesFollowup(models.Model):
             )
         lead.message_post(body=Markup("%s<br/>%s") % (
             self.env._("Customer satisfaction answer: %(score)s/10 (%(bucket)s).",
-                       score=self.nps_score, bucket=dict(NPS_BUCKETS)[bucket]),
+                       score=self.nps_score,
+                       bucket=dict(self._fields["nps_bucket"]._description_selection(self.env))[bucket]),
             comment or "",
         ))
 

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SalesCycleCommon
@@ -200,5 +200,5 @@ class TestVelocity(SalesCycleCommon):
         self.assertAlmostEqual(line.velocity, open_count * (2 / 3) * 2000 / 20, delta=0.1 * open_count)
 
     def test_period_must_start_before_it_ends(self):
-        with self.assertRaisesRegex(UserError, "start before it ends"):
+        with self.assertRaisesRegex(ValidationError, "start before it ends"):
             self.env["sales.cycle.velocity"].create({"date_from": "2026-05-01", "date_to": "2026-04-01"})

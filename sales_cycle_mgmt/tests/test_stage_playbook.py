@@ -104,7 +104,7 @@ class TestStagePlaybook(SalesCycleCommon):
         self.assertIn("Prospecting", summary)
         self.assertIn("Target: 5 days", summary)
         self.assertIn("Exit checklist (enforced)", summary)
-        self.assertIn("Budget confirmed*", summary)
+        self.assertIn("Budget confirmed (required)", summary)
         self.assertIn("Competitors known", summary)
 
     def test_lead_shows_its_stage_guidance_and_phase(self):

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, format_date
 
 
 class SalesCycleVelocity(models.TransientModel):
@@ -26,7 +26,7 @@ class SalesCycleVelocity(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
-                raise UserError(self.env._("The period must start before it ends."))
+                raise ValidationError(self.env._("The period must start before it ends."))
 
     def action_compute(self):
         self.ensure_one()
@@ -68,7 +68,10 @@ class SalesCycleVelocity(models.TransientModel):
         ])
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Sales Velocity %(start)s - %(end)s", start=self.date_from, end=self.date_to),
+            "name": self.env._(
+                "Sales Velocity %(start)s - %(end)s",
+                start=format_date(self.env, self.date_from), end=format_date(self.env, self.date_to),
+            ),
             "res_model": "sales.cycle.velocity.line",
             "view_mode": "list,graph",
             "domain": [("velocity_id", "=", self.id)],
