@@ -342,7 +342,7 @@ class CrmLead(models.Model):
                     threshold=round(thresholds.get(lead.stage_id.id, 0), 1),
                 ),
             })
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
 
 def _json(mapping):

@@ -103,12 +103,15 @@ class SalesFollowup(models.Model):
             mail_create_nolog=True, mail_auto_subscribe_no_notify=True
         ).create(vals_list) | reopened
         followups._schedule_activities()
-        for lead, lead_followups in followups.grouped("lead_id").items():
-            lead.message_post(body=self.env._(
+        # one log note per lead, in one batch: no notification per lead
+        leads.browse()._message_log_batch({
+            lead.id: self.env._(
                 "%(count)s after-sales follow-ups planned, the first on %(date)s.",
                 count=len(lead_followups),
                 date=format_date(self.env, min(lead_followups.mapped("date_due"))),
-            ))
+            )
+            for lead, lead_followups in followups.grouped("lead_id").items()
+        })
         return followups
 
     def _prepare_vals(self, lead, step, due):
@@ -138,18 +141,19 @@ class SalesFollowup(models.Model):
     def _cancel_for_lost_leads(self, leads):
         planned = self.search([("lead_id", "in", leads.ids), ("state", "=", "planned")])
         planned._cancel()
+        bodies = {}
         for lead, lead_followups in planned.grouped("lead_id").items():
             if lead.won_status == "lost":
-                body = self.env._(
+                bodies[lead.id] = self.env._(
                     "Marked lost after it was won: %(count)s planned follow-ups were cancelled.",
                     count=len(lead_followups),
                 )
             else:
-                body = self.env._(
+                bodies[lead.id] = self.env._(
                     "Reopened after it was won: %(count)s planned follow-ups were cancelled.",
                     count=len(lead_followups),
                 )
-            lead.message_post(body=body)
+        leads.browse()._message_log_batch(bodies)
         return planned
 
     # ------------------------------------------------------------
@@ -173,7 +177,11 @@ class SalesFollowup(models.Model):
         if not todo:
             return todo
         model_id = self.env["ir.model"]._get_id("crm.lead")
-        activities = self.env["mail.activity"].sudo().create([
+        # quick update: the activity lands in the responsible's list without an
+        # "assigned to you" mail for each one
+        activities = self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create([
             {
                 "res_model_id": model_id,
                 "res_id": followup.lead_id.id,
