@@ -104,14 +104,15 @@ class SalesFollowup(models.Model):
         ).create(vals_list) | reopened
         followups._schedule_activities()
         # one log note per lead, in one batch: no notification per lead
-        leads.browse()._message_log_batch({
+        bodies = {
             lead.id: self.env._(
                 "%(count)s after-sales follow-ups planned, the first on %(date)s.",
                 count=len(lead_followups),
                 date=format_date(self.env, min(lead_followups.mapped("date_due"))),
             )
             for lead, lead_followups in followups.grouped("lead_id").items()
-        })
+        }
+        leads.browse(list(bodies))._message_log_batch(bodies)
         return followups
 
     def _prepare_vals(self, lead, step, due):
@@ -153,7 +154,7 @@ class SalesFollowup(models.Model):
                     "Reopened after it was won: %(count)s planned follow-ups were cancelled.",
                     count=len(lead_followups),
                 )
-        leads.browse()._message_log_batch(bodies)
+        leads.browse(list(bodies))._message_log_batch(bodies)
         return planned
 
     # ------------------------------------------------------------
