@@ -76,3 +76,23 @@ provision() { # bootstrap, start PostgreSQL, write odoo.conf; sets PG_STARTED=1 
 stop_pg_if_started() {
   if [ "${PG_STARTED:-0}" = 1 ]; then bash "$ROOT/tools/pg.sh" stop >/dev/null || true; fi
 }
+
+use_throwaway_dbs() { # prefix: on exit, drop every database named prefix*, then clean up
+  THROWAWAY_PREFIX=$1
+  trap cleanup_throwaway_dbs EXIT
+  trap 'exit 130' INT TERM
+}
+
+cleanup_throwaway_dbs() {
+  local rc=$? db
+  # a child Odoo or Chromium left behind by an interrupted run must not keep a db busy
+  pkill -P $$ 2>/dev/null || true
+  if [ -z "${KEEP_DB:-}" ]; then
+    for db in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${THROWAWAY_PREFIX}%'" 2>/dev/null); do
+      dropdb --if-exists --force "$db" 2>/dev/null || true
+      rm -rf "$STATE/data/filestore/$db"
+    done
+  fi
+  stop_pg_if_started
+  exit $rc
+}

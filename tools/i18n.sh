@@ -10,15 +10,7 @@ provision
 I18N_DB=${I18N_DB:-sales_cycle_i18n_$$}
 I18N_DIR=$ROOT/sales_cycle_mgmt/i18n
 LANGS=(id)
-cleanup() {
-  local rc=$?
-  dropdb --if-exists --force "$I18N_DB" 2>/dev/null || true
-  rm -rf "$STATE/data/filestore/$I18N_DB"
-  stop_pg_if_started
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_throwaway_dbs "$I18N_DB"
 
 say "installing sales_cycle_mgmt into the throwaway database $I18N_DB"
 if ! odoo_bin -c "$ODOO_CONF" -d "$I18N_DB" -i sales_cycle_mgmt --stop-after-init \

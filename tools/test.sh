@@ -8,21 +8,7 @@ source "$(dirname "$0")/common.sh"
 provision
 TEST_DB=${TEST_DB:-sales_cycle_test_$$}
 export SCM_TEST_DB_PREFIX=${TEST_DB}_
-cleanup() {
-  local rc=$?
-  # a child Odoo or Chromium left behind by an interrupted run must not keep the db busy
-  pkill -P $$ 2>/dev/null || true
-  if [ -z "${KEEP_DB:-}" ]; then
-    for db in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${TEST_DB}%'" 2>/dev/null); do
-      dropdb --if-exists --force "$db" 2>/dev/null || true
-      rm -rf "$STATE/data/filestore/$db"
-    done
-  fi
-  stop_pg_if_started
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_throwaway_dbs "$TEST_DB"
 
 say "installing sales_cycle_mgmt into the throwaway database $TEST_DB"
 if ! odoo_bin -c "$ODOO_CONF" -d "$TEST_DB" -i sales_cycle_mgmt --stop-after-init \

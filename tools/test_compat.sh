@@ -73,20 +73,7 @@ if [ "${1:-}" = --summary ]; then summary; exit $?; fi
 check_http_port  # HttpCase tours need Odoo's HTTP server on $HTTP_PORT
 provision
 RUN=${COMPAT_DB:-sales_cycle_compat_$$}
-cleanup() {
-  local rc=$?
-  pkill -P $$ 2>/dev/null || true
-  if [ -z "${KEEP_DB:-}" ]; then
-    for db in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${RUN}%'" 2>/dev/null); do
-      dropdb --if-exists --force "$db" 2>/dev/null || true
-      rm -rf "$STATE/data/filestore/$db"
-    done
-  fi
-  stop_pg_if_started
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_throwaway_dbs "$RUN"
 
 for s in "${SIDES[@]}"; do
   log=$(log_of "$s")
