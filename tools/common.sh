@@ -96,3 +96,13 @@ cleanup_throwaway_dbs() {
   stop_pg_if_started
   exit $rc
 }
+
+install_addon() { # db log-name: install sales_cycle_mgmt into a fresh db; any ERROR fails
+  local db=$1 log=$STATE/$2-install.log
+  say "installing sales_cycle_mgmt into the throwaway database $db"
+  if ! odoo_bin -c "$ODOO_CONF" -d "$db" -i sales_cycle_mgmt --stop-after-init \
+       --log-level=warn >"$log" 2>&1 || grep -q ' ERROR ' "$log"; then
+    tail -40 "$log" >&2
+    die "installing sales_cycle_mgmt failed (log: $log)."
+  fi
+}

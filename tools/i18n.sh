@@ -12,12 +12,7 @@ I18N_DIR=$ROOT/sales_cycle_mgmt/i18n
 LANGS=(id)
 use_throwaway_dbs "$I18N_DB"
 
-say "installing sales_cycle_mgmt into the throwaway database $I18N_DB"
-if ! odoo_bin -c "$ODOO_CONF" -d "$I18N_DB" -i sales_cycle_mgmt --stop-after-init \
-     --log-level=warn >"$STATE/i18n-install.log" 2>&1 || grep -q ' ERROR ' "$STATE/i18n-install.log"; then
-  tail -40 "$STATE/i18n-install.log" >&2
-  die "installing sales_cycle_mgmt failed (log: $STATE/i18n-install.log)."
-fi
+install_addon "$I18N_DB" i18n
 
 say "exporting the translation template to sales_cycle_mgmt/i18n/sales_cycle_mgmt.pot"
 mkdir -p "$I18N_DIR"

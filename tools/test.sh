@@ -10,12 +10,7 @@ TEST_DB=${TEST_DB:-sales_cycle_test_$$}
 export SCM_TEST_DB_PREFIX=${TEST_DB}_
 use_throwaway_dbs "$TEST_DB"
 
-say "installing sales_cycle_mgmt into the throwaway database $TEST_DB"
-if ! odoo_bin -c "$ODOO_CONF" -d "$TEST_DB" -i sales_cycle_mgmt --stop-after-init \
-     --log-level=warn >"$STATE/test-install.log" 2>&1 || grep -q ' ERROR ' "$STATE/test-install.log"; then
-  tail -40 "$STATE/test-install.log" >&2
-  die "installing sales_cycle_mgmt failed (log: $STATE/test-install.log)."
-fi
+install_addon "$TEST_DB" test
 
 say "running the tests (pytest-odoo, Chromium tours, lifecycle)"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(sales_cycle_mgmt/tests tools/tests)
