@@ -7,7 +7,7 @@
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Sales Cycle Management contributors",
-    "depends": ["crm", "survey", "calendar"],
+    "depends": ["crm", "survey", "calendar", "spreadsheet_dashboard"],
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
@@ -28,6 +28,7 @@
         "report/sales_followup_report_views.xml",
         "report/sales_cycle_report_views.xml",
         "wizard/sales_cycle_velocity_views.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -25,6 +25,7 @@ lint=0
 "$VENV/bin/ruff" check "$ROOT" || lint=1
 (cd "$ROOT" && "$VENV/bin/pylint" --rcfile=.pylintrc sales_cycle_mgmt) || lint=1
 "$VENV/bin/python" "$ROOT/tools/gen_readme.py" --check || lint=1
+"$VENV/bin/python" "$ROOT/tools/gen_dashboard.py" --check || lint=1
 [ $lint -eq 0 ] || say "lint failed"
 
 if [ $rc -ne 0 ] || [ $lint -ne 0 ]; then exit 1; fi

@@ -8,4 +8,5 @@ from . import test_cron_concurrency
 from . import test_followups
 from . import test_cycle_reports
 from . import test_ui_tours
+from . import test_dashboard
 from . import test_i18n

@@ -1,0 +1,83 @@
+import json
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.misc import file_path
+
+from .common import SalesCycleCommon
+
+DASHBOARD = "sales_cycle_mgmt/data/files/sales_cycle_dashboard.json"
+
+
+def _figures(data):
+    for sheet in data["sheets"]:
+        for figure in sheet["figures"]:
+            yield figure["data"]
+
+
+@tagged("post_install", "-at_install")
+class TestDashboard(SalesCycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dashboard = cls.env.ref("sales_cycle_mgmt.spreadsheet_dashboard_sales_cycle")
+        with open(file_path(DASHBOARD)) as f:
+            cls.data = json.load(f)
+
+    def _read(self, user, model, domain, groupby, measure):
+        """What the spreadsheet asks the server for one chart or key figure."""
+        Model = self.env[model].with_user(user)
+        field = Model._fields.get(measure)
+        aggregate = "__count" if measure == "__count" else f"{measure}:{field.aggregator}"
+        return Model.formatted_read_group(domain, groupby, [aggregate])
+
+    def test_every_chart_and_figure_reads_as_a_manager(self):
+        leads = self._create_opportunities(3)
+        leads[0].action_set_won()
+        self.env.flush_all()
+        sources = [
+            (p["model"], p["domain"], [], p["measures"][0]["fieldName"]) for p in self.data["pivots"].values()
+        ] + [
+            (c["metaData"]["resModel"], c["searchParams"]["domain"], c["metaData"]["groupBy"],
+             c["metaData"]["measure"])
+            for c in _figures(self.data) if c["type"].startswith("odoo_")
+        ]
+        self.assertGreaterEqual(len(sources), 10)
+        for model, domain, groupby, measure in sources:
+            with self.subTest(model=model, measure=measure, groupby=groupby):
+                self.assertIn(model, self.env)
+                if measure != "__count":
+                    self.assertIn(measure, self.env[model]._fields)
+                groups = self._read(self.user_sales_manager, model, domain, groupby, measure)
+                self.assertIsInstance(groups, list)
+        # the figures are real: the win rate over these three leads' rows
+        rate = self._read(self.user_sales_manager, "sales.cycle.report",
+                          [("lead_id", "in", leads.ids)], [], "win_rate")
+        self.assertEqual(rate[0]["win_rate:avg"], 100.0, "one won lead, the two others still open")
+
+    def test_scorecards_point_at_the_figures_of_the_data_sheet(self):
+        data_sheet = next(s for s in self.data["sheets"] if s["name"] == "Data")
+        scorecards = [c for c in _figures(self.data) if c["type"] == "scorecard"]
+        self.assertEqual(len(scorecards), len(self.data["pivots"]))
+        for card in scorecards:
+            cell = card["keyValue"].split("!")[1]
+            self.assertIn("PIVOT.VALUE", data_sheet["cells"][cell])
+
+    def test_managers_see_the_dashboard_salespeople_do_not(self):
+        Dashboard = self.env["spreadsheet.dashboard"]
+        self.assertIn(self.dashboard, Dashboard.with_user(self.user_sales_manager).search([]))
+        self.assertNotIn(self.dashboard, Dashboard.with_user(self.user_sales_salesman).search([]))
+        dashboard = self.dashboard.with_user(self.user_sales_manager)
+        served = json.loads(dashboard._get_serialized_readonly_dashboard())
+        self.assertEqual(served["translation_namespace"], "sales_cycle_mgmt")
+        self.assertEqual(len(served["snapshot"]["sheets"]), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(HttpCase):
+    def test_manager_opens_the_sales_cycle_dashboard(self):
+        manager = new_test_user(
+            self.env, login="scm_dashboard_manager", name="Dashboard Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        action = self.env.ref("sales_cycle_mgmt.action_sales_cycle_dashboard")
+        self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_dashboard_tour", login=manager.login)
