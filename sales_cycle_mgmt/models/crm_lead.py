@@ -13,7 +13,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     cycle_phase_id = fields.Many2one(
-        related="stage_id.cycle_phase_id", store=True, index=True, string="Cycle Phase"
+        related="stage_id.cycle_phase_id", store=True, string="Cycle Phase"
     )
     stage_guidance = fields.Html(related="stage_id.guidance", string="Stage Guidance")
     stage_checklist_item_ids = fields.One2many(related="stage_id.checklist_item_ids")
@@ -155,41 +155,52 @@ class CrmLead(models.Model):
         # the lead rows now and the fields recomputed from the new stage
         # (cycle_phase_id, probability...) in a second UPDATE of the same rows
         self.flush_recordset()
-        params = {"ids": self.ids, "date_in": date_in, "uid": self.env.uid}
-        # 1. close the open stays whose stage is no longer the lead's
+        params = {"ids": self.ids, "date_in": date_in}
+        # 1. close the open stays whose stage is no longer the lead's, noting
+        #    where the lead went (the direction rule of the stay opened below)
         self.env.cr.execute(SQL("""
             UPDATE sales_cycle_stage_history h
                SET date_out = c.date_out, duration_days = c.days, max_duration_days = c.days,
-                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-              FROM (SELECT o.id, x.date_out,
-                           EXTRACT(EPOCH FROM x.date_out - o.date_in) / 86400.0 AS days
+                   next_stage_id = c.next_stage_id, next_direction = c.next_direction
+              FROM (SELECT o.id, x.date_out, l.stage_id AS next_stage_id,
+                           EXTRACT(EPOCH FROM x.date_out - o.date_in) / 86400.0 AS days,
+                           CASE WHEN l.stage_id IS NULL THEN NULL
+                                WHEN (ns.sequence, ns.id) < (os.sequence, os.id) THEN 'backward'
+                                ELSE 'forward' END AS next_direction
                       FROM crm_lead l
                       JOIN sales_cycle_stage_history o ON o.lead_id = l.id AND o.date_out IS NULL
+                 LEFT JOIN crm_stage ns ON ns.id = l.stage_id
+                 LEFT JOIN crm_stage os ON os.id = o.stage_id
                 CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(%(date_in)s, l.date_last_stage_update),
                                                     o.date_in) AS date_out) x
                      WHERE l.id = ANY(%(ids)s) AND o.stage_id IS DISTINCT FROM l.stage_id) c
              WHERE h.id = c.id
         """, **params))
         # 2. open a stay for the leads in a stage without an open stay; the
-        #    direction compares with the stay just closed
+        #    direction compares with the stay just closed, whose running counts
+        #    the new stay carries on
         self.env.cr.execute(SQL("""
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, direction, create_uid, create_date, write_uid, write_date)
+                    date_in, direction, lead_stage_count, lead_backward_count)
             SELECT l.id, l.stage_id, s.cycle_phase_id, l.team_id, l.user_id, l.company_id,
-                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date),
-                   CASE WHEN p.id IS NULL THEN 'first'
-                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
-                        ELSE 'forward' END,
-                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), d.direction,
+                   COALESCE(p.lead_stage_count, 0) + (NOT EXISTS (
+                       SELECT 1 FROM sales_cycle_stage_history v
+                        WHERE v.lead_id = l.id AND v.stage_id = l.stage_id))::int,
+                   COALESCE(p.lead_backward_count, 0) + (d.direction = 'backward')::int
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id
          LEFT JOIN LATERAL (
-                    SELECT h.id, h.stage_id FROM sales_cycle_stage_history h
+                    SELECT h.id, h.stage_id, h.lead_stage_count, h.lead_backward_count
+                      FROM sales_cycle_stage_history h
                      WHERE h.lead_id = l.id
                   ORDER BY h.date_in DESC, h.id DESC LIMIT 1
                    ) p ON TRUE
          LEFT JOIN crm_stage ps ON ps.id = p.stage_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN p.id IS NULL THEN 'first'
+                                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
+                                        ELSE 'forward' END AS direction) d
              WHERE l.id = ANY(%(ids)s)
                AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
                                 WHERE o.lead_id = l.id AND o.date_out IS NULL)

@@ -13,21 +13,24 @@ class SalesCycleStageHistory(models.Model):
     _description = "Lead Stage Stay"
     _order = "lead_id, date_in desc, id desc"
     _rec_name = "stage_id"
+    # written in SQL only, always by the system: who/when columns would add two
+    # foreign keys to check on every stay written, and date_in says when
+    _log_access = False
 
-    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade", readonly=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", readonly=True)
     stage_id = fields.Many2one(
-        "crm.stage", index=True, ondelete="set null", readonly=True,
+        "crm.stage", ondelete="set null", readonly=True,
         help="Empty when the stage was deleted since.",
     )
     cycle_phase_id = fields.Many2one(
-        "sales.cycle.phase", index=True, ondelete="set null", readonly=True,
+        "sales.cycle.phase", ondelete="set null", readonly=True,
         help="Phase of the stage when the lead entered it.",
     )
-    team_id = fields.Many2one("crm.team", index=True, ondelete="set null", readonly=True)
+    team_id = fields.Many2one("crm.team", ondelete="set null", readonly=True)
     user_id = fields.Many2one(
-        "res.users", "Salesperson", index=True, ondelete="set null", readonly=True
+        "res.users", "Salesperson", ondelete="set null", readonly=True
     )
-    company_id = fields.Many2one("res.company", index=True, ondelete="set null", readonly=True)
+    company_id = fields.Many2one("res.company", ondelete="set null", readonly=True)
     date_in = fields.Datetime("Entered", required=True, readonly=True)
     date_out = fields.Datetime("Left", readonly=True, help="Empty while the lead is in this stage.")
     duration_days = fields.Float(
@@ -38,6 +41,24 @@ class SalesCycleStageHistory(models.Model):
         [("first", "First"), ("forward", "Forward"), ("backward", "Backward")],
         required=True, readonly=True,
         help="How the lead entered the stage, by stage sequence.",
+    )
+    next_stage_id = fields.Many2one(
+        "crm.stage", ondelete="set null", readonly=True,
+        help="The stage the lead went to when it left this one.",
+    )
+    next_direction = fields.Selection(
+        [("forward", "Forward"), ("backward", "Backward")], readonly=True,
+        help="How the lead left this stage: the direction of its next stay.",
+    )
+    # the lead's running figures when it entered this stay: the current stay
+    # holds the lead's totals, so per-lead reports read one row per lead
+    lead_stage_count = fields.Integer(
+        "Stages Passed", readonly=True, aggregator="max",
+        help="Distinct stages the lead had been in when it entered this one, this one included.",
+    )
+    lead_backward_count = fields.Integer(
+        "Backward Moves so Far", readonly=True, aggregator="max",
+        help="Backward moves of the lead up to this stay, this one included.",
     )
     is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
     # the same figure again, aggregated by max: pivots take one aggregator per
@@ -50,6 +71,12 @@ class SalesCycleStageHistory(models.Model):
         "(lead_id) WHERE date_out IS NULL",
         "A lead can only have one current stay.",
     )
+    # The only other index: it serves lead lookups (form, record rules through
+    # lead_id, the cascade on lead deletion) and the latest-stay lookup of each
+    # move. Closing a stay changes date_out, which the partial index above
+    # filters on, so that UPDATE is never HOT and pays one entry per index: no
+    # single-column index on stage/phase/team/user/company, which the reports
+    # group on with full scans anyway and which are only deleted rarely.
     _lead_date_in_idx = models.Index("(lead_id, date_in)")
 
     @api.depends("date_out")
@@ -122,22 +149,52 @@ class SalesCycleStageHistory(models.Model):
             )
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, date_out, duration_days, max_duration_days, direction,
-                    create_uid, create_date, write_uid, write_date)
+                    date_in, date_out, duration_days, max_duration_days, direction)
             SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
                    o.date_in, o.date_out, o.days, o.days,
                    CASE WHEN o.rn = 1 THEN 'first'
                         WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
-                        ELSE 'forward' END,
-                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                        ELSE 'forward' END
               FROM ordered o
               JOIN todo t ON t.id = o.lead_id
          LEFT JOIN crm_stage s ON s.id = o.stage_id
          LEFT JOIN crm_stage ps ON ps.id = o.prev_stage
-        """, field_id=field.id, uid=self.env.uid))
+        """, field_id=field.id))
         count = self.env.cr.rowcount
-        self.invalidate_model()
+        self._recompute_lead_figures()
         return count
+
+    @api.model
+    def _recompute_lead_figures(self, lead_ids=None):
+        """Derive, from the stays of ``lead_ids``, what the live path writes stay
+        by stay (crm_lead._sync_stage_history): where each stay led to, and the
+        lead's running stage and backward-move counts. For stays written in bulk
+        (backfill, demo, merges), in one statement. Without ``lead_ids``: the
+        leads with stays written in bulk since, whose counts are still empty."""
+        if lead_ids is None:
+            where = SQL("""lead_id IN (SELECT lead_id FROM sales_cycle_stage_history
+                                        WHERE lead_stage_count IS NULL)""")
+        else:
+            where = SQL("lead_id = ANY(%s)", list(lead_ids))
+        self.flush_model()
+        self.env.cr.execute(SQL("""
+            UPDATE sales_cycle_stage_history h
+               SET next_stage_id = d.next_stage_id, next_direction = d.next_direction,
+                   lead_stage_count = d.stage_count, lead_backward_count = d.backward_count
+              FROM (SELECT x.id,
+                           CASE WHEN x.closed THEN lead(x.stage_id) OVER w END AS next_stage_id,
+                           CASE WHEN x.closed THEN lead(x.direction) OVER w END AS next_direction,
+                           sum(x.first_visit) OVER w AS stage_count,
+                           sum((x.direction = 'backward')::int) OVER w AS backward_count
+                      FROM (SELECT id, lead_id, stage_id, date_in, direction, date_out IS NOT NULL AS closed,
+                                   (stage_id IS NOT NULL AND row_number() OVER (
+                                        PARTITION BY lead_id, stage_id ORDER BY date_in, id) = 1)::int
+                                       AS first_visit
+                              FROM sales_cycle_stage_history WHERE %s) x
+                    WINDOW w AS (PARTITION BY x.lead_id ORDER BY x.date_in, x.id)) d
+             WHERE h.id = d.id
+        """, where))
+        self.invalidate_model()
 
     @api.model
     def _demo_generate_history(self):
@@ -187,15 +244,13 @@ class SalesCycleStageHistory(models.Model):
             self.env.cr.execute(SQL(
                 """INSERT INTO sales_cycle_stage_history
                        (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                        date_in, date_out, duration_days, max_duration_days, direction,
-                        create_uid, create_date, write_uid, write_date)
+                        date_in, date_out, duration_days, max_duration_days, direction)
                    SELECT r.lead, r.stage, r.phase, r.team, r.usr, r.company, r.din, r.dout,
-                          r.dur, r.dur, r.dir, %(uid)s, %(now)s, %(uid)s, %(now)s
+                          r.dur, r.dur, r.dir
                      FROM unnest(%(lead)s::int[], %(stage)s::int[], %(phase)s::int[], %(team)s::int[],
                                  %(user)s::int[], %(company)s::int[], %(din)s::timestamp[],
                                  %(dout)s::timestamp[], %(dur)s::float[], %(dir)s::varchar[])
                           AS r(lead, stage, phase, team, usr, company, din, dout, dur, dir)""",
-                uid=self.env.uid, now=now,
                 **_columns(
                     ("lead", "stage", "phase", "team", "user", "company", "din", "dout", "dur", "dir"),
                     rows,
@@ -210,6 +265,7 @@ class SalesCycleStageHistory(models.Model):
                     WHERE l.id = d.id""",
                 **_columns(("ids", "created", "entered", "closed"), lead_dates),
             ))
+        self._recompute_lead_figures(leads.ids)
         self.env.invalidate_all()
         self.env["crm.stage"]._compute_benchmarks()
         self.env["crm.lead"]._cron_flag_stalled()

@@ -43,7 +43,7 @@ class SalesCycleStageReport(models.Model):
 
     def _select(self):
         return SQL("""
-            h.id AS id, h.id AS history_id, h.lead_id, h.stage_id, n.stage_id AS next_stage_id,
+            h.id AS id, h.id AS history_id, h.lead_id, h.stage_id, h.next_stage_id,
             h.cycle_phase_id, h.team_id, h.user_id, h.company_id, h.date_in, h.date_out,
             h.direction, o.outcome,
             1 AS stay_count,
@@ -57,18 +57,13 @@ class SalesCycleStageReport(models.Model):
         return SQL("""
             sales_cycle_stage_history h
             JOIN crm_lead l ON l.id = h.lead_id
-            LEFT JOIN LATERAL (
-                SELECT x.stage_id, x.direction FROM sales_cycle_stage_history x
-                 WHERE x.lead_id = h.lead_id AND (x.date_in, x.id) > (h.date_in, h.id)
-              ORDER BY x.date_in, x.id LIMIT 1
-            ) n ON TRUE
             LEFT JOIN crm_stage s ON s.id = h.stage_id
             CROSS JOIN LATERAL (SELECT COALESCE(
                 h.duration_days, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
             ) AS days) d
             CROSS JOIN LATERAL (SELECT CASE
-                WHEN n.stage_id IS NOT NULL AND n.direction = 'backward' THEN 'backward'
-                WHEN n.stage_id IS NOT NULL THEN 'forward'
+                WHEN h.next_direction = 'backward' THEN 'backward'
+                WHEN h.next_direction = 'forward' THEN 'forward'
                 WHEN l.won_status = 'lost' THEN 'lost'
                 WHEN l.won_status = 'won' AND s.is_won THEN 'won'
                 ELSE 'open' END AS outcome) o

@@ -176,3 +176,42 @@ class TestStageHistory(SalesCycleCommon):
             ["stage_id"], ["duration_days:avg", "max_duration_days:max", "__count"],
         )
         self.assertEqual(groups, [(self.stage_team1_1, 3.0, 4.0, 2)])
+
+    def test_stays_note_where_the_lead_went_and_its_running_counts(self):
+        lead = self._create_opportunities(1)
+        for stage in (self.stage_team1_2, self.stage_gen_1, self.stage_team1_2, self.stage_team1_won):
+            lead.stage_id = stage
+        self.assertRecordValues(self._stays(lead), [
+            {"stage_id": self.stage_team1_1.id, "next_stage_id": self.stage_team1_2.id,
+             "next_direction": "forward", "lead_stage_count": 1, "lead_backward_count": 0},
+            {"stage_id": self.stage_team1_2.id, "next_stage_id": self.stage_gen_1.id,
+             "next_direction": "backward", "lead_stage_count": 2, "lead_backward_count": 0},
+            {"stage_id": self.stage_gen_1.id, "next_stage_id": self.stage_team1_2.id,
+             "next_direction": "forward", "lead_stage_count": 3, "lead_backward_count": 1},
+            # back in a stage it had been in: no new stage passed
+            {"stage_id": self.stage_team1_2.id, "next_stage_id": self.stage_team1_won.id,
+             "next_direction": "forward", "lead_stage_count": 3, "lead_backward_count": 1},
+            {"stage_id": self.stage_team1_won.id, "next_stage_id": False,
+             "next_direction": False, "lead_stage_count": 4, "lead_backward_count": 1},
+        ])
+
+    def test_bulk_recompute_agrees_with_the_live_path(self):
+        leads = self._create_opportunities(3)
+        leads.stage_id = self.stage_team1_2
+        leads[:2].stage_id = self.stage_gen_1
+        leads[0].stage_id = self.stage_team1_won
+        leads[1].stage_id = False  # left every stage
+        fields = ["next_stage_id", "next_direction", "lead_stage_count", "lead_backward_count"]
+        stays = self.History.search([("lead_id", "in", leads.ids)], order="id")
+        live = stays.read(fields)
+        self.env.cr.execute(
+            """UPDATE sales_cycle_stage_history SET next_stage_id = NULL, next_direction = NULL,
+                      lead_stage_count = NULL, lead_backward_count = NULL WHERE lead_id = ANY(%s)""",
+            [leads.ids],
+        )
+        self.History._recompute_lead_figures()
+        self.assertEqual(stays.read(fields), live)
+        report = self.env["sales.cycle.report"].search([("lead_id", "in", leads.ids)])
+        figures = {row.lead_id: (row.stages_passed, row.backward_moves) for row in report}
+        # the lead without stage counts from its last stay
+        self.assertEqual([figures[lead] for lead in leads], [(4, 1), (3, 1), (2, 0)])
