@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..report.sales_cycle_sql_report import disable_jit
+
 
 class SalesCycleStageHistory(models.Model):
     """One row per stay of a lead in a stage, written in set-based SQL by crm.lead
@@ -89,6 +91,12 @@ class SalesCycleStageHistory(models.Model):
             return NotImplemented
         current = (operator == "=") == bool(value)
         return [("date_out", "=" if current else "!=", False)]
+
+    @api.model
+    def _read_group(self, *args, **kwargs):
+        # the Time in Stage pivot aggregates the whole history, as the reports do
+        disable_jit(self.env.cr)
+        return super()._read_group(*args, **kwargs)
 
     @api.model
     def _backfill_from_tracking(self):

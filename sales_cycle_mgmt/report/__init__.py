@@ -1,3 +1,4 @@
+from . import sales_cycle_sql_report
 from . import sales_cycle_report
 from . import sales_cycle_stage_report
 from . import sales_cycle_funnel_report

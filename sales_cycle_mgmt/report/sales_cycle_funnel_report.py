@@ -14,6 +14,7 @@ class SalesCycleFunnelReport(models.Model):
 
     _name = "sales.cycle.funnel.report"
     _description = "Sales Cycle Funnel"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "phase_sequence, lead_id"
 
@@ -42,7 +43,7 @@ class SalesCycleFunnelReport(models.Model):
             p.sequence AS phase_sequence, l.team_id, l.user_id, l.company_id, l.create_date,
             l.won_status,
             (p.sequence <= r.max_sequence)::int AS lead_count,
-            CASE WHEN p.sequence <= r.max_sequence THEN 100.0 ELSE 0.0 END AS conversion_rate,
+            CASE WHEN p.sequence <= r.max_sequence THEN 100.0::float8 ELSE 0.0::float8 END AS conversion_rate,
             (p.sequence <= r.max_sequence AND NOT (p.id = ANY(r.phase_ids)))::int AS skipped
         """)
 
@@ -61,7 +62,3 @@ class SalesCycleFunnelReport(models.Model):
 
     def _where(self):
         return SQL("p.active")
-
-    @property
-    def _table_query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

@@ -8,6 +8,7 @@ class SalesCycleReport(models.Model):
 
     _name = "sales.cycle.report"
     _description = "Sales Cycle Analysis"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "create_date desc"
     _rec_name = "lead_id"
@@ -53,8 +54,8 @@ class SalesCycleReport(models.Model):
             l.create_date, l.date_closed, l.won_status,
             1 AS lead_count,
             (l.won_status = 'won')::int AS won_count,
-            CASE l.won_status WHEN 'won' THEN 100.0 WHEN 'lost' THEN 0.0 END AS win_rate,
-            EXTRACT(EPOCH FROM COALESCE(
+            CASE l.won_status WHEN 'won' THEN 100.0::float8 WHEN 'lost' THEN 0.0::float8 END AS win_rate,
+            date_part('epoch', COALESCE(
                 CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
                 now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS cycle_days,
             COALESCE(h.lead_stage_count, (%(last)s), 0) AS stages_passed,
@@ -74,7 +75,3 @@ class SalesCycleReport(models.Model):
     def _where(self):
         # lost leads are archived: they count
         return SQL("TRUE")
-
-    @property
-    def _table_query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

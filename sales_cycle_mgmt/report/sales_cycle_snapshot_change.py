@@ -9,6 +9,7 @@ class SalesCycleSnapshotChange(models.Model):
 
     _name = "sales.cycle.snapshot.change"
     _description = "Pipeline Changes between Snapshots"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date desc, lead_id"
 
@@ -66,7 +67,3 @@ class SalesCycleSnapshotChange(models.Model):
 
     def _where(self):
         return SQL("c.previous_date IS NOT NULL")
-
-    @property
-    def _table_query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

@@ -9,6 +9,7 @@ class SalesCycleStageReport(models.Model):
 
     _name = "sales.cycle.stage.report"
     _description = "Sales Cycle Stage Analysis"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date_in desc"
 
@@ -48,8 +49,8 @@ class SalesCycleStageReport(models.Model):
             h.direction, o.outcome,
             1 AS stay_count,
             d.days AS duration_days, d.days AS max_duration_days,
-            CASE o.outcome WHEN 'forward' THEN 100.0 WHEN 'backward' THEN 0.0
-                           WHEN 'lost' THEN 0.0 END AS conversion_rate,
+            CASE o.outcome WHEN 'forward' THEN 100.0::float8 WHEN 'backward' THEN 0.0::float8
+                           WHEN 'lost' THEN 0.0::float8 END AS conversion_rate,
             (o.outcome = 'lost')::int AS lost_count
         """)
 
@@ -59,7 +60,7 @@ class SalesCycleStageReport(models.Model):
             JOIN crm_lead l ON l.id = h.lead_id
             LEFT JOIN crm_stage s ON s.id = h.stage_id
             CROSS JOIN LATERAL (SELECT COALESCE(
-                h.duration_days, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
+                h.duration_days, date_part('epoch', (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
             ) AS days) d
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN h.next_direction = 'backward' THEN 'backward'
@@ -71,7 +72,3 @@ class SalesCycleStageReport(models.Model):
 
     def _where(self):
         return SQL("TRUE")
-
-    @property
-    def _table_query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())

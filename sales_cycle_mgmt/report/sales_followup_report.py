@@ -11,6 +11,7 @@ class SalesFollowupReport(models.Model):
 
     _name = "sales.followup.report"
     _description = "After-sales Follow-up Analysis"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date_due desc"
 
@@ -49,15 +50,16 @@ class SalesFollowupReport(models.Model):
             f.company_id, f.kind, f.state, f.date_due, f.nps_bucket,
             1 AS followup_count,
             (f.state = 'done')::int AS done_count,
-            CASE WHEN f.state = 'done' THEN (CASE WHEN f.date_done <= f.date_due THEN 100.0 ELSE 0.0 END)
+            CASE WHEN f.state = 'done'
+                 THEN (CASE WHEN f.date_done <= f.date_due THEN 100.0::float8 ELSE 0.0::float8 END)
             END AS on_time_rate,
             (f.state = 'planned' AND f.date_due < (now() AT TIME ZONE 'UTC')::date)::int AS overdue_count,
             CASE WHEN f.nps_bucket IS NOT NULL THEN f.nps_score END AS nps_score,
             CASE WHEN f.nps_bucket = 'promoter' THEN 1 ELSE 0 END AS promoter_count,
             CASE WHEN f.nps_bucket = 'passive' THEN 1 ELSE 0 END AS passive_count,
             CASE WHEN f.nps_bucket = 'detractor' THEN 1 ELSE 0 END AS detractor_count,
-            CASE f.nps_bucket WHEN 'promoter' THEN 100.0 WHEN 'passive' THEN 0.0
-                              WHEN 'detractor' THEN -100.0 END AS nps_value
+            CASE f.nps_bucket WHEN 'promoter' THEN 100.0::float8 WHEN 'passive' THEN 0.0::float8
+                              WHEN 'detractor' THEN -100.0::float8 END AS nps_value
         """)
 
     def _from(self):
@@ -65,10 +67,3 @@ class SalesFollowupReport(models.Model):
 
     def _where(self):
         return SQL("f.state != 'cancelled'")
-
-    def _query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
-
-    @property
-    def _table_query(self):
-        return self._query()
