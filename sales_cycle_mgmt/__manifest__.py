@@ -29,9 +29,19 @@
         "report/sales_cycle_report_views.xml",
         "wizard/sales_cycle_velocity_views.xml",
         "views/menus.xml",
+        # one-on-ones and coaching
+        "security/sales_one_on_one_security.xml",
+        "data/sales_coaching_skill_data.xml",
+        "data/sales_one_on_one_cron.xml",
+        "views/sales_one_on_one_views.xml",
+        "views/sales_one_on_one_session_views.xml",
+        "views/sales_one_on_one_topic_views.xml",
+        "report/sales_one_on_one_coverage_report_views.xml",
+        "views/sales_one_on_one_menus.xml",
     ],
     "demo": [
         "demo/sales_cycle_demo.xml",
+        "demo/sales_one_on_one_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -9,3 +9,6 @@ from . import test_followups
 from . import test_cycle_reports
 from . import test_ui_tours
 from . import test_i18n
+from . import test_one_on_one
+from . import test_one_on_one_http
+from . import test_one_on_one_reports
