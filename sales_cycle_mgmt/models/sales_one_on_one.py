@@ -28,7 +28,7 @@ class SalesOneOnOne(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     manager_id = fields.Many2one(
-        "res.users", "Manager", required=True, index=True, tracking=True,
+        "res.users", required=True, index=True, tracking=True,
         default=lambda self: self.env.user, domain=[("share", "=", False)],
     )
     member_id = fields.Many2one(
@@ -61,9 +61,9 @@ class SalesOneOnOne(models.Model):
     session_ids = fields.One2many("sales.one.on.one.session", "series_id", "Sessions")
     topic_ids = fields.One2many("sales.one.on.one.topic", "series_id", "Topics")
     next_session_id = fields.Many2one(
-        "sales.one.on.one.session", compute="_compute_sessions", string="Next Session",
+        "sales.one.on.one.session", compute="_compute_sessions",
     )
-    next_session_date = fields.Datetime(compute="_compute_sessions", string="Next Session Date")
+    next_session_date = fields.Datetime(compute="_compute_sessions")
     last_held_date = fields.Datetime(compute="_compute_sessions", string="Last Held Session")
     session_count = fields.Integer(compute="_compute_sessions")
     open_topic_count = fields.Integer(compute="_compute_open_topic_count", string="Open Topics")

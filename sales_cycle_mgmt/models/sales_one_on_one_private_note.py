@@ -12,11 +12,11 @@ class SalesOneOnOnePrivateNote(models.Model):
     _order = "id"
 
     session_id = fields.Many2one(
-        "sales.one.on.one.session", "Session", required=True, index=True, ondelete="cascade",
+        "sales.one.on.one.session", required=True, index=True, ondelete="cascade",
     )
     series_id = fields.Many2one(related="session_id.series_id", store=True, index=True)
     author_id = fields.Many2one(
-        "res.users", "Author", required=True, index=True, readonly=True,
+        "res.users", required=True, index=True, readonly=True,
         default=lambda self: self.env.user, ondelete="cascade",
     )
     body = fields.Html(sanitize=True)
@@ -27,10 +27,8 @@ class SalesOneOnOnePrivateNote(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        sessions = self.env["sales.one.on.one.session"].browse(
-            [vals.get("session_id") for vals in vals_list]
-        ).sudo()
-        for vals, session in zip(vals_list, sessions):
+        for vals in vals_list:
+            session = self.env["sales.one.on.one.session"].sudo().browse(vals.get("session_id"))
             if not self.env.su or not vals.get("author_id"):
                 vals["author_id"] = self.env.uid
             if vals["author_id"] != session.manager_id.id:

@@ -18,7 +18,7 @@ class SalesOneOnOneSession(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     series_id = fields.Many2one(
-        "sales.one.on.one", "Series", required=True, index=True, ondelete="cascade",
+        "sales.one.on.one", required=True, index=True, ondelete="cascade",
     )
     manager_id = fields.Many2one(related="series_id.manager_id", store=True, index=True)
     member_id = fields.Many2one(related="series_id.member_id", store=True, index=True)
@@ -37,7 +37,7 @@ class SalesOneOnOneSession(models.Model):
                                index="btree_not_null", ondelete="set null")
     topic_ids = fields.One2many("sales.one.on.one.topic", "session_id", "Agenda")
     shared_notes = fields.Html(
-        "Shared Notes", help="Seen and edited by both the manager and the team member.",
+        help="Seen and edited by both the manager and the team member.",
     )
     private_note = fields.Html(
         "My Private Notes", compute="_compute_private_note", inverse="_inverse_private_note",
@@ -138,7 +138,7 @@ class SalesOneOnOneSession(models.Model):
         events = self.env["calendar.event"].sudo().with_context(
             dont_notify=True, mail_create_nosubscribe=True,
         ).create([session._prepare_event_vals() for session in self])
-        for session, event in zip(self, events):
+        for session, event in zip(self, events, strict=True):
             session.sudo().event_id = event
 
     def _prepare_event_vals(self):

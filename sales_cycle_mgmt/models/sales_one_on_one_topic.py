@@ -19,11 +19,11 @@ class SalesOneOnOneTopic(models.Model):
     name = fields.Char("Topic", required=True)
     sequence = fields.Integer(default=10)
     series_id = fields.Many2one(
-        "sales.one.on.one", "Series", required=True, index=True, ondelete="cascade",
+        "sales.one.on.one", required=True, index=True, ondelete="cascade",
         compute="_compute_series_id", store=True, readonly=False, precompute=True,
     )
     session_id = fields.Many2one(
-        "sales.one.on.one.session", "Session", index=True, ondelete="set null",
+        "sales.one.on.one.session", index=True, ondelete="set null",
         domain="[('series_id', '=', series_id)]",
     )
     session_date = fields.Datetime(related="session_id.date", store=True, string="Session Date")

@@ -21,7 +21,7 @@ class SalesOneOnOneCoverageReport(models.Model):
         "res.users": ["active"],
     }
 
-    manager_id = fields.Many2one("res.users", "Manager", readonly=True)
+    manager_id = fields.Many2one("res.users", readonly=True)
     member_id = fields.Many2one("res.users", "Team Member", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -12,3 +12,4 @@ from . import test_i18n
 from . import test_one_on_one
 from . import test_one_on_one_http
 from . import test_one_on_one_reports
+from . import test_one_on_one_cron_concurrency
