@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from .test_cron_concurrency import TestCronConcurrency
+from . import test_cron_concurrency
 
 
 @tagged("post_install", "-at_install")
@@ -12,8 +12,8 @@ class TestOneOnOneCronConcurrency(TransactionCase):
     one next session and one calendar event per series."""
 
     # the helpers only, not the stalled-deal test itself
-    _run_in_new_transaction = TestCronConcurrency._run_in_new_transaction
-    _run_twice_at_once = TestCronConcurrency._run_twice_at_once
+    _run_in_new_transaction = test_cron_concurrency.TestCronConcurrency._run_in_new_transaction
+    _run_twice_at_once = test_cron_concurrency.TestCronConcurrency._run_twice_at_once
 
     def test_two_scheduling_runs_at_once_plan_one_session_per_series(self):
         def setup(env):
