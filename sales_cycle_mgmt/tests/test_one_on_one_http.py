@@ -59,3 +59,32 @@ class TestOneOnOnePrivateNotesHttp(HttpCase):
         records = self._call_kw("sales.one.on.one.session", "web_read", [[self.oo_session.id]],
                                 {"specification": {"private_note": {}}})
         self.assertIn("SECRET-ASSESSMENT", records[0]["private_note"])
+
+
+@tagged("post_install", "-at_install")
+class TestOneOnOneTour(HttpCase):
+    def test_manager_runs_a_one_on_one_from_my_one_on_ones(self):
+        manager = new_test_user(self.env, login="oo_tour_manager", name="Tour Manager",
+                                groups="sales_team.group_sale_salesman_all_leads")
+        member = new_test_user(self.env, login="oo_tour_member", name="Tour Member",
+                               groups="sales_team.group_sale_salesman")
+        series = self.env["sales.one.on.one"].with_user(manager).create({
+            "member_id": member.id, "first_date": fields.Datetime.now() + timedelta(days=2),
+        })
+        session = series.session_ids
+        self.env["sales.one.on.one.topic"].with_user(member).create({
+            "session_id": session.id, "name": "Quarter goals",
+        })
+        action = self.env.ref("sales_cycle_mgmt.sales_one_on_one_session_action_my")
+        self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_one_on_one_tour",
+                        login="oo_tour_manager")
+        self.assertEqual(session.state, "held")
+        topic = series.topic_ids.filtered(lambda t: t.name == "Handling the price objection")
+        self.assertEqual(topic.skill_id, self.env.ref("sales_cycle_mgmt.coaching_skill_objection_handling"))
+        self.assertEqual(topic.author_id, manager)
+        note = self.env["sales.one.on.one.private.note"].search([("session_id", "=", session.id)])
+        self.assertIn("enterprise accounts", str(note.body))
+        self.assertEqual(note.author_id, manager)
+        # both topics, not done, went on to the next session
+        self.assertEqual(sorted(series.next_session_id.topic_ids.mapped("name")),
+                         ["Handling the price objection", "Quarter goals"])
