@@ -167,8 +167,7 @@ class SalesOneOnOne(models.Model):
             vals = dict(vals, member_left=False)
         res = super().write(vals)
         if {"first_date", "cadence", "duration"} & set(vals):
-            # the planned session follows the new rhythm: replaced, not kept as cancelled
-            self.session_ids.filtered(lambda s: s.state == "planned").sudo().unlink()
+            self._replan_planned_sessions()
         if {"first_date", "cadence", "active"} & set(vals):
             self.filtered("active")._schedule_next_sessions()
         if "active" in vals and not vals["active"]:
@@ -219,11 +218,7 @@ class SalesOneOnOne(models.Model):
             has_next, last = known.get(series.id, (False, None))
             if has_next:
                 continue
-            if last:
-                after = max(now, last + timedelta(days=1))
-            else:  # the first session; a past first date (import) starts today
-                after = max(series.first_date, now.replace(hour=0, minute=0, second=0))
-            date = next_occurrence(series.first_date, series.cadence, after)
+            date = series._next_slot(last, now)
             vals_list.append({
                 "series_id": series.id,
                 "occurrence_date": date,
@@ -234,6 +229,30 @@ class SalesOneOnOne(models.Model):
         sessions.series_id._carry_open_topics()
         sessions._add_suggested_topics()
         return sessions
+
+    def _next_slot(self, last, now):
+        """The occurrence of the cadence for the next session: from now on and
+        after ``last``, the slot of the series' latest session (None if none)."""
+        self.ensure_one()
+        if last:
+            after = max(now, last + timedelta(days=1))
+        else:  # the first session; a past first date (import) starts today
+            after = max(self.first_date, now.replace(hour=0, minute=0, second=0))
+        return next_occurrence(self.first_date, self.cadence, after)
+
+    def _replan_planned_sessions(self):
+        """After a change of rhythm or duration, the planned session moves to
+        the new slot, keeping its agenda and notes (its event follows)."""
+        now = fields.Datetime.now()
+        for series in self:
+            sessions = series.session_ids
+            planned = sessions.filtered(lambda s: s.state == "planned")
+            if not planned:
+                continue
+            last = max((sessions - planned).mapped("occurrence_date"), default=None)
+            slot = series._next_slot(last, now)
+            planned[0].sudo().write({"occurrence_date": slot, "date": slot, "duration": series.duration})
+            planned[1:]._cancel()
 
     def _carry_open_topics(self):
         """Open topics whose session is over (held, cancelled) or that have no

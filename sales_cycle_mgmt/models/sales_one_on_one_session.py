@@ -171,11 +171,6 @@ class SalesOneOnOneSession(models.Model):
         self._cancel()
         return True
 
-    def action_reset_planned(self):
-        self.write({"state": "planned"})
-        self.filtered(lambda s: not s.event_id)._create_events()
-        return True
-
     def action_suggest_topics(self):
         added = self._add_suggested_topics()
         if not added:

@@ -112,6 +112,22 @@ class TestOneOnOne(OneOnOneCommon):
         self.assertEqual(self._planned(series).date, self.FIRST + timedelta(days=28),
                          "a cancelled session is not planned again")
 
+    @freeze_time(OneOnOneCommon.NOW)
+    def test_changing_the_rhythm_moves_the_planned_session(self):
+        series = self._series()
+        session = self._planned(series)
+        topic = self.Topic.with_user(self.member).create({"session_id": session.id, "name": "Goals"})
+        session.with_user(self.manager).private_note = "<p>kept</p>"
+        series.with_user(self.manager).write({
+            "cadence": "weekly", "first_date": self.FIRST + timedelta(days=1), "duration": 0.5,
+        })
+        self.assertEqual(self._planned(series), session, "the same session, moved")
+        self.assertEqual(session.date, self.FIRST + timedelta(days=1))
+        self.assertEqual(session.event_id.start, self.FIRST + timedelta(days=1))
+        self.assertEqual(session.event_id.stop, self.FIRST + timedelta(days=1, minutes=30))
+        self.assertEqual(topic.session_id, session)
+        self.assertIn("kept", str(session.with_user(self.manager).private_note))
+
     def test_member_leaving_the_team_ends_the_series(self):
         with freeze_time(self.NOW):
             series = self._series()
