@@ -30,9 +30,19 @@
         "wizard/sales_cycle_velocity_views.xml",
         "data/spreadsheet_dashboard_data.xml",
         "views/menus.xml",
+        # one-on-ones and coaching
+        "security/sales_one_on_one_security.xml",
+        "data/sales_coaching_skill_data.xml",
+        "data/sales_one_on_one_cron.xml",
+        "views/sales_one_on_one_views.xml",
+        "views/sales_one_on_one_session_views.xml",
+        "views/sales_one_on_one_topic_views.xml",
+        "report/sales_one_on_one_coverage_report_views.xml",
+        "views/sales_one_on_one_menus.xml",
     ],
     "demo": [
         "demo/sales_cycle_demo.xml",
+        "demo/sales_one_on_one_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 
 
@@ -34,3 +36,49 @@ def next_working_day(day, weekend=(5, 6)):
     while day.weekday() in weekend:
         day += timedelta(days=1)
     return day
+
+
+# One-on-one cadences: (months, days) between two occurrences.
+CADENCES = {
+    "weekly": (0, 7),
+    "biweekly": (0, 14),
+    "monthly": (1, 0),
+    "quarterly": (3, 0),
+}
+
+
+def occurrence(start, cadence, index):
+    """The ``index``-th occurrence (0 is ``start``) of a series of ``cadence``.
+    Months are counted from ``start`` itself, not added one after the other, so
+    a series on the 31st falls on the last day of short months and comes back
+    to the 31st."""
+    if cadence not in CADENCES:
+        raise ValueError(f"unknown cadence {cadence!r}, expected one of {sorted(CADENCES)}")
+    if index < 0:
+        raise ValueError(f"an occurrence index is 0 or more, not {index!r}")
+    months, days = CADENCES[cadence]
+    if months:
+        return start + relativedelta(months=months * index)
+    return start + timedelta(days=days * index)
+
+
+def next_occurrence(start, cadence, after):
+    """The first occurrence of the series starting at ``start`` (a date or a
+    datetime) with ``cadence`` that falls on or after ``after``; ``start``
+    itself when ``after`` is not later."""
+    if type(start) is not type(after):
+        raise TypeError(f"start and after must both be dates or both datetimes: {start!r}, {after!r}")
+    if after <= start:
+        occurrence(start, cadence, 0)  # validates the cadence
+        return start
+    months, days = CADENCES.get(cadence, (0, 0))
+    if months:
+        span = (after.year - start.year) * 12 + after.month - start.month
+        index = max(0, span // months - 1)
+    elif days:
+        index = max(0, (after - start).days // days - 1)
+    else:
+        index = 0
+    while (candidate := occurrence(start, cadence, index)) < after:
+        index += 1
+    return candidate

@@ -11,3 +11,10 @@ from . import mail_activity
 from . import survey_user_input
 from . import res_config_settings
 from . import sales_cycle_snapshot
+# one-on-ones and coaching
+from . import sales_coaching_skill
+from . import sales_one_on_one
+from . import sales_one_on_one_session
+from . import sales_one_on_one_topic
+from . import sales_one_on_one_private_note
+from . import calendar_event

@@ -10,3 +10,7 @@ from . import test_cycle_reports
 from . import test_ui_tours
 from . import test_dashboard
 from . import test_i18n
+from . import test_one_on_one
+from . import test_one_on_one_http
+from . import test_one_on_one_reports
+from . import test_one_on_one_cron_concurrency

@@ -39,3 +39,60 @@ class TestWorkingDays(unittest.TestCase):
         self.assertEqual(next_working_day(date(2026, 11, 24)), date(2026, 11, 25))  # Tue -> Wed
         with self.assertRaises(TypeError):
             next_working_day("2026-11-27")
+
+
+class TestNextOccurrence(unittest.TestCase):
+    def test_start_itself_when_not_yet_passed(self):
+        from datetime import datetime
+
+        from ..cycle_math import next_occurrence
+
+        start = datetime(2026, 3, 3, 9, 0)
+        self.assertEqual(next_occurrence(start, "monthly", datetime(2026, 3, 1)), start)
+        self.assertEqual(next_occurrence(start, "weekly", start), start, "on or after")
+
+    def test_each_cadence(self):
+        from ..cycle_math import next_occurrence
+
+        start = date(2026, 1, 5)
+        after = date(2026, 1, 6)
+        self.assertEqual(next_occurrence(start, "weekly", after), date(2026, 1, 12))
+        self.assertEqual(next_occurrence(start, "biweekly", after), date(2026, 1, 19))
+        self.assertEqual(next_occurrence(start, "monthly", after), date(2026, 2, 5))
+        self.assertEqual(next_occurrence(start, "quarterly", after), date(2026, 4, 5))
+        self.assertEqual(next_occurrence(start, "quarterly", date(2027, 1, 6)), date(2027, 4, 5))
+        self.assertEqual(next_occurrence(start, "weekly", date(2026, 12, 31)), date(2027, 1, 4))
+
+    def test_month_ends_come_back_to_the_start_day(self):
+        from ..cycle_math import next_occurrence, occurrence
+
+        start = date(2026, 1, 31)
+        self.assertEqual(next_occurrence(start, "monthly", date(2026, 2, 1)), date(2026, 2, 28))
+        self.assertEqual(next_occurrence(start, "monthly", date(2026, 3, 1)), date(2026, 3, 31))
+        self.assertEqual([occurrence(start, "monthly", i) for i in range(4)],
+                         [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)])
+
+    def test_time_of_day_counts(self):
+        from datetime import datetime
+
+        from ..cycle_math import next_occurrence
+
+        start = datetime(2026, 1, 5, 9, 0)
+        self.assertEqual(next_occurrence(start, "weekly", datetime(2026, 1, 12, 9, 0)),
+                         datetime(2026, 1, 12, 9, 0))
+        self.assertEqual(next_occurrence(start, "weekly", datetime(2026, 1, 12, 9, 1)),
+                         datetime(2026, 1, 19, 9, 0))
+
+    def test_bad_input(self):
+        from datetime import datetime
+
+        from ..cycle_math import next_occurrence, occurrence
+
+        with self.assertRaises(ValueError):
+            next_occurrence(date(2026, 1, 5), "daily", date(2026, 2, 1))
+        with self.assertRaises(ValueError):
+            next_occurrence(date(2026, 1, 5), "yearly", date(2025, 2, 1))
+        with self.assertRaises(ValueError):
+            occurrence(date(2026, 1, 5), "weekly", -1)
+        with self.assertRaises(TypeError):
+            next_occurrence(datetime(2026, 1, 5, 9), "weekly", date(2026, 2, 1))

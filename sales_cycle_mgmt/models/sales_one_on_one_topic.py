@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+ORIGINS = [
+    ("manual", "Added"),
+    ("stalled_deal", "Stalled Deal"),
+    ("overdue_followup", "Overdue Follow-up"),
+]
+
+
+class SalesOneOnOneTopic(models.Model):
+    """An agenda topic of a series: added by either side, discussed in a
+    session, carried to the next planned session until it is done."""
+
+    _name = "sales.one.on.one.topic"
+    _description = "One-on-one Topic"
+    _order = "done, sequence, id"
+
+    name = fields.Char("Topic", required=True)
+    sequence = fields.Integer(default=10)
+    series_id = fields.Many2one(
+        "sales.one.on.one", required=True, index=True, ondelete="cascade",
+        compute="_compute_series_id", store=True, readonly=False, precompute=True,
+    )
+    session_id = fields.Many2one(
+        "sales.one.on.one.session", index=True, ondelete="set null",
+        domain="[('series_id', '=', series_id)]",
+    )
+    session_date = fields.Datetime(related="session_id.date", store=True, string="Session Date")
+    manager_id = fields.Many2one(related="series_id.manager_id", store=True, index=True)
+    member_id = fields.Many2one(related="series_id.member_id", store=True, index=True)
+    team_id = fields.Many2one(related="series_id.team_id", store=True)
+    company_id = fields.Many2one(related="series_id.company_id", store=True)
+    author_id = fields.Many2one(
+        "res.users", "Added by", default=lambda self: self.env.user, ondelete="set null",
+        help="Empty for the topics suggested by the scheduling.",
+    )
+    skill_id = fields.Many2one("sales.coaching.skill", "Coaching Skill", index=True,
+                               ondelete="restrict")
+    origin = fields.Selection(ORIGINS, required=True, default="manual")
+    lead_id = fields.Many2one("crm.lead", "Opportunity", index="btree_not_null", ondelete="set null")
+    followup_id = fields.Many2one("sales.followup", "Follow-up", index="btree_not_null",
+                                  ondelete="set null")
+    notes = fields.Text()
+    done = fields.Boolean(index=True)
+    done_date = fields.Date(readonly=True, copy=False)
+    carried_count = fields.Integer(
+        "Carried Over", readonly=True, copy=False,
+        help="How many times the topic moved to a next session without being done.",
+    )
+    topic_count = fields.Integer("Topics", default=1, readonly=True, aggregator="sum",
+                                 help="1 per topic: what the coaching report counts.")
+
+    @api.depends("session_id")
+    def _compute_series_id(self):
+        for topic in self:
+            if topic.session_id:
+                topic.series_id = topic.session_id.series_id
+
+    @api.constrains("session_id", "series_id")
+    def _check_session_series(self):
+        for topic in self:
+            if topic.session_id and topic.session_id.series_id != topic.series_id:
+                raise ValidationError(self.env._(
+                    "The topic %(topic)s must belong to the series of its session.",
+                    topic=topic.name,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        topics = super().create(vals_list)
+        # added on the series (or on a held session): goes to the next planned session
+        topics.filtered(lambda t: not t.done and t.session_id.state != "planned").series_id.sudo(
+        )._carry_open_topics()
+        return topics
+
+    def write(self, vals):
+        if "done" in vals:
+            vals = dict(vals, done_date=fields.Date.context_today(self) if vals["done"] else False)
+        return super().write(vals)
