@@ -11,3 +11,11 @@ from . import mail_activity
 from . import survey_user_input
 from . import res_config_settings
 from . import sales_cycle_snapshot
+from . import sales_pulse_campaign
+from . import sales_pulse_round
+from . import sales_pulse_round_question
+from . import sales_pulse_round_team
+from . import sales_pulse_invitation
+from . import survey_survey
+from . import survey_question
+from . import survey_user_input_line

@@ -9,3 +9,6 @@ from . import test_followups
 from . import test_cycle_reports
 from . import test_ui_tours
 from . import test_i18n
+from . import test_pulse
+from . import test_pulse_controller
+from . import test_pulse_concurrency
