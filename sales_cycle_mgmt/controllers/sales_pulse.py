@@ -1,9 +1,8 @@
 from werkzeug.urls import url_encode
 
 from odoo import http
-from odoo.http import request
-
 from odoo.addons.survey.controllers.main import Survey
+from odoo.http import request
 
 
 class SalesPulse(http.Controller):
@@ -11,11 +10,15 @@ class SalesPulse(http.Controller):
     def sales_pulse_start(self, token, **kwargs):
         """Personal link of an invitation: start (or resume) an anonymous answer
         of the round's survey and hand over to the stock survey pages."""
-        invitation = request.env["sales.pulse.invitation"].sudo().search([("access_token", "=", token)], limit=1)
+        invitation = request.env["sales.pulse.invitation"].sudo().search(
+            [("access_token", "=", token)], limit=1
+        )
         if not invitation:
             return request.render("sales_cycle_mgmt.sales_pulse_page", {
                 "title": request.env._("Unknown link"),
-                "message": request.env._("This survey link is not valid. Use the link of your latest invitation mail."),
+                "message": request.env._(
+                    "This survey link is not valid. Use the link of your latest invitation mail."
+                ),
             }, status=404)
         if invitation.responded:
             return request.render("sales_cycle_mgmt.sales_pulse_page", {
@@ -25,7 +28,9 @@ class SalesPulse(http.Controller):
         if invitation.round_id.state != "open":
             return request.render("sales_cycle_mgmt.sales_pulse_page", {
                 "title": request.env._("This round is closed"),
-                "message": request.env._("This round of the survey is closed: answers are no longer accepted."),
+                "message": request.env._(
+                    "This round of the survey is closed: answers are no longer accepted."
+                ),
             })
         answer = invitation._start_answer()
         survey = answer.survey_id.sudo()

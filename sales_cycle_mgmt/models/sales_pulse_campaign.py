@@ -35,7 +35,7 @@ class SalesPulseCampaign(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     survey_id = fields.Many2one(
-        "survey.survey", "Survey", required=True, ondelete="restrict", tracking=True,
+        "survey.survey", required=True, ondelete="restrict", tracking=True,
         help="A short survey (ten questions at most) with one 0-10 scale question for the eNPS.",
     )
     enps_question_id = fields.Many2one(
@@ -210,7 +210,7 @@ class SalesPulseCampaign(models.Model):
             pulse_round._send_reminders()
             if not commit_progress(self.env, 1) or not try_cron_lock(self.env, job):
                 return
-        for campaign in self.sudo().search([]):
+        for campaign in self.sudo().search([("date_first", "<=", today)]):
             rounds = campaign.round_ids.sorted("date_start")
             if rounds.filtered(lambda r: r.state == "open"):
                 continue

@@ -21,13 +21,17 @@ class SalesPulseInvitation(models.Model):
     _order = "round_id desc, id"
     _rec_name = "user_id"
 
-    round_id = fields.Many2one("sales.pulse.round", required=True, ondelete="cascade", index=True, readonly=True)
+    round_id = fields.Many2one(
+        "sales.pulse.round", required=True, ondelete="cascade", index=True, readonly=True
+    )
     campaign_id = fields.Many2one(related="round_id.campaign_id", store=True)
     company_id = fields.Many2one(related="round_id.company_id", store=True)
     round_state = fields.Selection(related="round_id.state", string="Round Status")
     user_id = fields.Many2one("res.users", "Invited", required=True, ondelete="cascade", readonly=True)
-    team_id = fields.Many2one("crm.team", "Sales Team", ondelete="set null", readonly=True,
-                              help="The team this person's answer is counted under, as of the round's opening.")
+    team_id = fields.Many2one(
+        "crm.team", "Sales Team", ondelete="set null", readonly=True,
+        help="The team this person's answer is counted under, as of the round's opening.",
+    )
     responded = fields.Boolean("Answered", readonly=True)
     access_token = fields.Char(
         default=lambda self: secrets.token_urlsafe(24), required=True, copy=False,

@@ -60,7 +60,8 @@ class SalesPulseRound(models.Model):
     @api.depends("campaign_id.name", "date_start")
     def _compute_display_name(self):
         for pulse_round in self:
-            pulse_round.display_name = f"{pulse_round.campaign_id.name} {pulse_round.date_start or ''}".strip()
+            name, day = pulse_round.campaign_id.name or "", pulse_round.date_start or ""
+            pulse_round.display_name = f"{name} {day}".strip()
 
     def _compute_response(self):
         groups = self.env["sales.pulse.invitation"].sudo()._read_group(
@@ -116,7 +117,8 @@ class SalesPulseRound(models.Model):
             "DELETE FROM mail_message WHERE model = 'survey.user_input' AND res_id = ANY(%s)", answers.ids
         ))
         self.env.cr.execute(SQL(
-            "DELETE FROM mail_followers WHERE res_model = 'survey.user_input' AND res_id = ANY(%s)", answers.ids
+            "DELETE FROM mail_followers WHERE res_model = 'survey.user_input' AND res_id = ANY(%s)",
+            answers.ids,
         ))
         self.env.invalidate_all()
 
@@ -130,6 +132,8 @@ class SalesPulseRound(models.Model):
             pulse_round._scrub_answers()
             pulse_round._compute_results()
             pulse_round.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        # the unique index on open rounds is checked by SQL: the next round may open now
+        self.flush_recordset(["state"])
 
     def _compute_results(self):
         """Aggregates of the round, its questions and its teams; each value only

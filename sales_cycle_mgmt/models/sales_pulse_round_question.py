@@ -10,7 +10,7 @@ class SalesPulseRoundQuestion(models.Model):
     _order = "round_id, sequence, id"
 
     round_id = fields.Many2one("sales.pulse.round", required=True, ondelete="cascade", index=True)
-    question_id = fields.Many2one("survey.question", "Question", ondelete="set null")
+    question_id = fields.Many2one("survey.question", ondelete="set null")
     sequence = fields.Integer(related="question_id.sequence")
     question_type = fields.Selection(related="question_id.question_type")
     answer_count = fields.Integer("Answers", readonly=True)

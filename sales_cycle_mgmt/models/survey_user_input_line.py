@@ -10,7 +10,8 @@ class SurveyUserInputLine(models.Model):
         if self.env.uid != SUPERUSER_ID and self.env["survey.user_input"]._pulse_answer_ids(
             [vals.get("user_input_id") for vals in vals_list if vals.get("user_input_id")]
         ):
-            return super(SurveyUserInputLine, self.with_user(SUPERUSER_ID)).create(vals_list).with_env(self.env)
+            lines = super(SurveyUserInputLine, self.with_user(SUPERUSER_ID)).create(vals_list)
+            return lines.with_env(self.env)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -13,8 +13,8 @@ class SalesPulseReport(models.Model):
     _auto = False
     _order = "date desc, team_id"
 
-    round_id = fields.Many2one("sales.pulse.round", "Round", readonly=True)
-    campaign_id = fields.Many2one("sales.pulse.campaign", "Campaign", readonly=True)
+    round_id = fields.Many2one("sales.pulse.round", readonly=True)
+    campaign_id = fields.Many2one("sales.pulse.campaign", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Date("Round Date", readonly=True)
@@ -43,7 +43,8 @@ class SalesPulseReport(models.Model):
         return SQL(
             """t.id AS id, t.round_id, r.campaign_id, t.team_id, r.company_id, r.date_start AS date,
                t.invited_count, t.responded_count,
-               CASE WHEN t.invited_count > 0 THEN 100.0 * t.responded_count / t.invited_count END AS response_rate,
+               CASE WHEN t.invited_count > 0
+                    THEN 100.0 * t.responded_count / t.invited_count END AS response_rate,
                CASE WHEN %(v)s THEN t.responded_count END AS shown_count,
                CASE WHEN %(v)s THEN t.promoter_count END AS promoter_count,
                CASE WHEN %(v)s THEN t.passive_count END AS passive_count,

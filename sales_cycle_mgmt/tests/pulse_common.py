@@ -1,10 +1,9 @@
 from contextlib import contextmanager
 from datetime import date
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase
-
-from odoo.addons.mail.tests.common import mail_new_test_user
 
 
 class PulseCommon(TransactionCase):

@@ -112,7 +112,8 @@ class TestPulseCron(PulseCommon):
         self.assertEqual(len(mails), 7, "one personal link each")
         self.assertEqual(mails.recipient_ids, (self.reps_a | self.reps_b).partner_id)
         for invitation in pulse_round.invitation_ids:
-            self.assertEqual(len(mails.filtered(lambda m, i=invitation: i.sudo().access_token in m.body_html)), 1)
+            token = invitation.sudo().access_token
+            self.assertEqual(len(mails.filtered(lambda m, t=token: t in m.body_html)), 1)
         self.assertFalse(mails.filtered("model"), "the mails, holding the links, are not on the invitations")
 
         # twice the same day: nothing new
@@ -193,8 +194,9 @@ class TestPulseAnonymity(PulseCommon):
         self.assertEqual(answer.sales_pulse_team_id, self.team_a)
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT DISTINCT create_uid, write_uid FROM survey_user_input WHERE id = %s
-               UNION SELECT DISTINCT create_uid, write_uid FROM survey_user_input_line WHERE user_input_id = %s""",
+            """SELECT create_uid, write_uid FROM survey_user_input WHERE id = %s
+                UNION
+               SELECT create_uid, write_uid FROM survey_user_input_line WHERE user_input_id = %s""",
             [answer.id, answer.id],
         )
         self.assertEqual(self.env.cr.fetchall(), [(SUPERUSER_ID, SUPERUSER_ID)])
@@ -259,7 +261,7 @@ class TestPulseAnonymity(PulseCommon):
         self.assertFalse(self.env["sales.pulse.report"].search([("enps", "!=", False)]))
 
     def test_results_over_threshold_and_slices_under_it(self):
-        for rep, score in zip(self.reps_a, (10, 9, 8, 2)):
+        for rep, score in zip(self.reps_a, (10, 9, 8, 2), strict=True):
             self._answer(self.round, rep, score, comment=f"from {score}" if score > 8 else None)
         self._answer(self.round, self.reps_b[0], 0)  # team B: one answer
         self._close()
@@ -285,9 +287,9 @@ class TestPulseAnonymity(PulseCommon):
         self.assertFalse(any(rows.mapped("enps")))
 
     def test_team_slices_over_threshold_show_and_leaders_see_their_team(self):
-        for rep, score in zip(self.reps_a, (10, 9, 9, 2)):
+        for rep, score in zip(self.reps_a, (10, 9, 9, 2), strict=True):
             self._answer(self.round, rep, score)
-        for rep, score in zip(self.reps_b, (7, 8, 0)):
+        for rep, score in zip(self.reps_b, (7, 8, 0), strict=True):
             self._answer(self.round, rep, score)
         self._close()
         teams = {t.team_id: t for t in self.round.team_result_ids}
@@ -305,7 +307,8 @@ class TestPulseAnonymity(PulseCommon):
         leader_rows = Report.with_user(self.leader).search([])
         self.assertEqual(leader_rows.team_id, self.team_a)
         self.assertEqual(leader_rows.enps, 50.0)
-        self.assertEqual(self.env["sales.pulse.round.team"].with_user(self.leader).search([]).team_id, self.team_a)
+        leader_teams = self.env["sales.pulse.round.team"].with_user(self.leader).search([]).team_id
+        self.assertEqual(leader_teams, self.team_a)
         self.assertFalse(Report.with_user(self.reps_b[0]).search([]))
         # the survey manager has no access to the pulse results at all
         with self.assertRaises(AccessError):

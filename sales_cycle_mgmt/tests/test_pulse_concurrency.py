@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from .test_cron_concurrency import TestCronConcurrency
+from . import test_cron_concurrency
 
 
 @tagged("post_install", "-at_install")
@@ -8,8 +8,9 @@ class TestPulseCronConcurrency(TransactionCase):
     """The pulse cron twice at once, in two real transactions: one round, one
     invitation and one mail per person."""
 
-    _run_in_new_transaction = TestCronConcurrency._run_in_new_transaction
-    _run_twice_at_once = TestCronConcurrency._run_twice_at_once
+    # the helpers only: importing the class itself would run its tests twice
+    _run_in_new_transaction = test_cron_concurrency.TestCronConcurrency._run_in_new_transaction
+    _run_twice_at_once = test_cron_concurrency.TestCronConcurrency._run_twice_at_once
 
     def test_two_pulse_runs_at_once_open_one_round(self):
         def setup(env):
