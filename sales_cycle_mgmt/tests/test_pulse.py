@@ -307,6 +307,15 @@ class TestPulseAnonymity(PulseCommon):
         leader_rows = Report.with_user(self.leader).search([])
         self.assertEqual(leader_rows.team_id, self.team_a)
         self.assertEqual(leader_rows.enps, 50.0)
+        # the leader's pivot and list: grouped by round, campaign and team, with their names
+        rows = Report.with_user(self.leader).search_read([], ["round_id", "campaign_id", "team_id", "enps"])
+        self.assertEqual([(r["round_id"][1], r["team_id"][1], r["enps"]) for r in rows],
+                         [(self.round.display_name, "Pulse Team A", 50.0)])
+        groups = Report.with_user(self.leader).formatted_read_group(
+            [], ["round_id", "campaign_id"], ["enps:avg", "responded_count:sum"]
+        )
+        self.assertEqual([(g["round_id"][1], g["enps:avg"], g["responded_count:sum"]) for g in groups],
+                         [(self.round.display_name, 50.0, 4)])
         leader_teams = self.env["sales.pulse.round.team"].with_user(self.leader).search([]).team_id
         self.assertEqual(leader_teams, self.team_a)
         self.assertFalse(Report.with_user(self.reps_b[0]).search([]))
