@@ -47,7 +47,7 @@ class SalesPulseRound(models.Model):
     promoter_count = fields.Integer("Promoters", readonly=True)
     passive_count = fields.Integer("Passives", readonly=True)
     detractor_count = fields.Integer("Detractors", readonly=True)
-    enps = fields.Float("eNPS", readonly=True, aggregator="avg")
+    enps = fields.Float("eNPS", readonly=True, aggregator="avg", digits=(16, 1))
     comments = fields.Text(readonly=True, help="Free-text answers, in alphabetical order.")
     question_result_ids = fields.One2many("sales.pulse.round.question", "round_id", "Questions")
     team_result_ids = fields.One2many("sales.pulse.round.team", "round_id", "Teams")

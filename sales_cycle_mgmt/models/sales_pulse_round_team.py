@@ -18,6 +18,6 @@ class SalesPulseRoundTeam(models.Model):
     promoter_count = fields.Integer("Promoters", readonly=True)
     passive_count = fields.Integer("Passives", readonly=True)
     detractor_count = fields.Integer("Detractors", readonly=True)
-    enps = fields.Float("eNPS", readonly=True)
+    enps = fields.Float("eNPS", readonly=True, digits=(16, 1))
 
     _round_team_unique = models.UniqueIndex("(round_id, COALESCE(team_id, 0))")

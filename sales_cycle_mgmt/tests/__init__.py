@@ -12,3 +12,4 @@ from . import test_i18n
 from . import test_pulse
 from . import test_pulse_controller
 from . import test_pulse_concurrency
+from . import test_pulse_tour

@@ -44,6 +44,14 @@ class TestPulseCampaign(PulseCommon):
         self.assertEqual((self.q_enps.question_type, self.q_enps.scale_min, self.q_enps.scale_max),
                          ("scale", 0, 10))
 
+    def test_survey_open_to_anyone_or_to_logged_users_is_refused(self):
+        survey = self._survey_of(3)
+        survey.access_mode = "public"
+        with self.assertRefused("invitation link only"):
+            self.Campaign.create({
+                "name": "Public", "survey_id": survey.id, "enps_question_id": survey.question_ids[0].id,
+            })
+
     def _survey_of(self, count):
         survey = self.env["survey.survey"].create({"title": f"{count} questions", "access_mode": "token"})
         self.env["survey.question"].create([

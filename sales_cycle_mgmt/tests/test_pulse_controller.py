@@ -75,6 +75,19 @@ class TestPulseLink(PulseCommon, HttpCase):
         self.assertEqual(self.env["survey.user_input"].sudo().search_count(
             [("sales_pulse_round_id", "=", self.round.id)]), 1)
 
+    def test_survey_results_page_does_not_show_pulse_answers(self):
+        self._answer(self.round, self.rep, 2, comment="Pulse comment nobody may read")
+        # a plain answer of the same survey does show: the page works, pulse answers are left out
+        plain = self.survey._create_answer(email="plain@example.com", check_attempts=False)
+        plain._save_lines(self.q_comment, "Plain comment anyone may read")
+        plain._mark_done()
+        self.authenticate(self.survey_manager.login, self.survey_manager.login)
+        response = self.url_open(f"/survey/results/{self.survey.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.q_comment.title, response.text)
+        self.assertIn("Plain comment anyone may read", response.text)
+        self.assertNotIn("Pulse comment nobody may read", response.text)
+
     def test_unknown_link(self):
         response = self.url_open("/sales_pulse/not-a-token")
         self.assertEqual(response.status_code, 404)
