@@ -35,6 +35,13 @@ class TestPulseCampaign(PulseCommon):
         with self.assertRefused("0-10 scale question"):
             self.campaign.enps_question_id = foreign
 
+    def test_enps_question_of_a_campaign_stays_a_0_10_scale(self):
+        with self.assertRefused("0-10 scale question"):
+            self.q_enps.question_type = "text_box"
+        with self.assertRefused("0-10 scale question"):
+            self.q_enps.scale_max = 5
+        self.q_workload.scale_max = 7  # other questions are free
+
     def test_default_survey_is_short_with_the_enps_question(self):
         self.assertLessEqual(len(self.survey.question_ids), 10)
         self.assertEqual(self.survey.access_mode, "token")
