@@ -142,9 +142,10 @@ class SalesPulseCampaign(models.Model):
         """Open a round today without waiting for the cadence (the cron still reminds and closes)."""
         today = fields.Date.context_today(self)
         for campaign in self:
-            if campaign.round_ids.filtered(lambda r: r.state == "open"):
+            if campaign.round_ids.filtered(lambda r: r.state == "open" or r.date_start == today):
                 raise ValidationError(self.env._(
-                    "%(campaign)s already has an open round.", campaign=campaign.name
+                    "%(campaign)s already has an open round, or one that opened today.",
+                    campaign=campaign.name,
                 ))
             campaign.sudo()._open_round(today)
 

@@ -175,6 +175,16 @@ class TestPulseCron(PulseCommon):
         self.assertEqual(second.date_deadline, second.date_start + timedelta(days=2))
         self.assertEqual(second.anonymity_threshold, 4)
 
+    def test_manager_opens_a_round_now_once(self):
+        with freeze_time(self.day0 + timedelta(days=10)):
+            self.campaign.with_user(self.manager).action_open_round_now()
+            self.assertEqual(len(self.campaign.round_ids), 1)
+            self.assertEqual(len(self.campaign.round_ids.invitation_ids), 7)
+            with self.assertRefused("already has an open round"):
+                self.campaign.with_user(self.manager).action_open_round_now()
+            self.Campaign._cron_run()
+        self.assertEqual(len(self.campaign.round_ids), 1, "the cron does not open a second one")
+
     def test_cron_record_calls_the_cron(self):
         cron = self.env.ref("sales_cycle_mgmt.ir_cron_pulse_run")
         self.assertEqual(cron.code.strip(), "model._cron_run()")
