@@ -29,6 +29,15 @@
         "report/sales_cycle_report_views.xml",
         "wizard/sales_cycle_velocity_views.xml",
         "data/spreadsheet_dashboard_data.xml",
+        # pulse surveys (issue 6)
+        "security/sales_pulse_security.xml",
+        "data/sales_pulse_survey_data.xml",
+        "data/sales_pulse_mail_template_data.xml",
+        "data/sales_pulse_cron.xml",
+        "views/sales_pulse_templates.xml",
+        "views/sales_pulse_campaign_views.xml",
+        "views/sales_pulse_round_views.xml",
+        "report/sales_pulse_report_views.xml",
         "views/menus.xml",
         # one-on-ones and coaching
         "security/sales_one_on_one_security.xml",
@@ -43,6 +52,7 @@
     "demo": [
         "demo/sales_cycle_demo.xml",
         "demo/sales_one_on_one_demo.xml",
+        "demo/sales_pulse_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -18,3 +18,11 @@ from . import sales_one_on_one_session
 from . import sales_one_on_one_topic
 from . import sales_one_on_one_private_note
 from . import calendar_event
+from . import sales_pulse_campaign
+from . import sales_pulse_round
+from . import sales_pulse_round_question
+from . import sales_pulse_round_team
+from . import sales_pulse_invitation
+from . import survey_survey
+from . import survey_question
+from . import survey_user_input_line

@@ -14,3 +14,7 @@ from . import test_one_on_one
 from . import test_one_on_one_http
 from . import test_one_on_one_reports
 from . import test_one_on_one_cron_concurrency
+from . import test_pulse
+from . import test_pulse_controller
+from . import test_pulse_concurrency
+from . import test_pulse_tour

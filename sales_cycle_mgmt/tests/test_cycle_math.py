@@ -30,6 +30,14 @@ class TestNps(unittest.TestCase):
     def test_one_answer(self):
         self.assertEqual(nps_score([10]), 100.0)
         self.assertEqual(nps_score([7]), 0.0)
+        self.assertEqual(nps_score([0]), -100.0)
+
+    def test_score_takes_any_iterable_and_refuses_out_of_range_scores(self):
+        self.assertEqual(nps_score(score for score in (9, 6)), 0.0)
+        self.assertIsNone(nps_score(iter(())))
+        for bad in ([10, -1], [11], [9.0], [None]):
+            with self.assertRaises(ValueError, msg=repr(bad)):
+                nps_score(bad)
 
 
 class TestWorkingDays(unittest.TestCase):
