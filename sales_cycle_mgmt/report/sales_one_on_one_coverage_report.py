@@ -10,6 +10,7 @@ class SalesOneOnOneCoverageReport(models.Model):
 
     _name = "sales.one.on.one.coverage.report"
     _description = "One-on-one Coverage"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "manager_id, member_id"
     # flushed before the view is read
@@ -79,10 +80,3 @@ class SalesOneOnOneCoverageReport(models.Model):
                    AND ss.member_id = p.member_id AND ss.date <= (now() AT TIME ZONE 'UTC')
             ) held ON TRUE
         """, pairs=self._pairs())
-
-    def _query(self):
-        return SQL("SELECT %s FROM %s", self._select(), self._from())
-
-    @property
-    def _table_query(self):
-        return self._query()

@@ -10,6 +10,7 @@ class SalesPulseReport(models.Model):
 
     _name = "sales.pulse.report"
     _description = "Sales Pulse Analysis"
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date desc, team_id"
 
@@ -58,10 +59,3 @@ class SalesPulseReport(models.Model):
 
     def _where(self):
         return SQL("r.state = 'closed'")
-
-    def _query(self):
-        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
-
-    @property
-    def _table_query(self):
-        return self._query()
