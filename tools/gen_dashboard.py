@@ -48,6 +48,10 @@ CHARTS = [
      ["date:week", "stage_id"], [], True, "sales_cycle_snapshot_action"),
     ("After-sales follow-ups", "sales.followup.report", "odoo_bar", "followup_count",
      ["kind", "state"], [], True, "sales_followup_report_action"),
+    ("Team eNPS by pulse round", "sales.pulse.report", "odoo_line", "enps",
+     ["date:month", "team_id"], [], False, "sales_pulse_report_action"),
+    ("Team members met in a one-on-one in 90 days (%)", "sales.one.on.one.coverage.report", "odoo_bar",
+     "coverage_90", ["manager_id"], [], False, "sales_one_on_one_coverage_report_action"),
 ]
 
 MODULE = "sales_cycle_mgmt"
