@@ -42,6 +42,15 @@ class CrmLead(models.Model):
         help="Stayed in its stage longer than the stage's benchmark or target.",
     )
     stalled_since = fields.Datetime(readonly=True, copy=False)
+    # written with the stage itself (same UPDATE), read by the cycle report
+    cycle_stage_count = fields.Integer(
+        "Stages Passed", compute="_compute_cycle_counts", store=True, copy=False,
+        help="Distinct stages the lead has been in, the current one included.",
+    )
+    cycle_backward_count = fields.Integer(
+        "Backward Moves", compute="_compute_cycle_counts", store=True, copy=False,
+        help="Times the lead went back to an earlier stage.",
+    )
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
     next_followup_date = fields.Date(
         "Next Follow-up", compute="_compute_next_followup_date", store=True,
@@ -55,6 +64,37 @@ class CrmLead(models.Model):
             # _origin: in the form's onchange, ticked items are new-record wrappers
             done = items & lead.checklist_done_ids._origin
             lead.checklist_progress = round(100 * len(done) / len(items)) if items else 0
+
+    @api.depends("stage_id")
+    def _compute_cycle_counts(self):
+        """The counts after the lead's stage change, from its stays so far: this
+        runs when the change is flushed, before _sync_stage_history writes the
+        new stay, so the open stay is the one being left. One query per batch;
+        the same rule of direction as the stays (stage sequence, then id)."""
+        stored = self._origin.filtered("id")
+        past = {}
+        if stored:
+            self.env["sales.cycle.stage.history"].flush_model()
+            self.env.cr.execute(SQL("""
+                SELECT lead_id, count(DISTINCT stage_id),
+                       count(*) FILTER (WHERE direction = 'backward'),
+                       array_agg(DISTINCT stage_id),
+                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1]
+                  FROM sales_cycle_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id
+            """, stored.ids))
+            past = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        Stage = self.env["crm.stage"]
+        for lead in self:
+            passed, backward, seen, last = past.get(lead._origin.id, (0, 0, [], None))
+            stage = lead.stage_id
+            if stage and stage.id not in seen:
+                passed += 1
+            last_stage = Stage.browse(last)
+            if stage and last_stage and last_stage != stage and \
+                    (stage.sequence, stage.id) < (last_stage.sequence, last_stage.id):
+                backward += 1
+            lead.cycle_stage_count = passed
+            lead.cycle_backward_count = backward
 
     @api.depends("followup_ids.state", "followup_ids.date_due")
     def _compute_next_followup_date(self):
@@ -177,23 +217,17 @@ class CrmLead(models.Model):
              WHERE h.id = c.id
         """, **params))
         # 2. open a stay for the leads in a stage without an open stay; the
-        #    direction compares with the stay just closed, whose running counts
-        #    the new stay carries on
+        #    direction compares with the stay just closed
         self.env.cr.execute(SQL("""
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, direction, lead_stage_count, lead_backward_count)
+                    date_in, direction)
             SELECT l.id, l.stage_id, s.cycle_phase_id, l.team_id, l.user_id, l.company_id,
-                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), d.direction,
-                   COALESCE(p.lead_stage_count, 0) + (NOT EXISTS (
-                       SELECT 1 FROM sales_cycle_stage_history v
-                        WHERE v.lead_id = l.id AND v.stage_id = l.stage_id))::int,
-                   COALESCE(p.lead_backward_count, 0) + (d.direction = 'backward')::int
+                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), d.direction
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id
          LEFT JOIN LATERAL (
-                    SELECT h.id, h.stage_id, h.lead_stage_count, h.lead_backward_count
-                      FROM sales_cycle_stage_history h
+                    SELECT h.id, h.stage_id FROM sales_cycle_stage_history h
                      WHERE h.lead_id = l.id
                   ORDER BY h.date_in DESC, h.id DESC LIMIT 1
                    ) p ON TRUE

@@ -52,16 +52,6 @@ class SalesCycleStageHistory(models.Model):
         [("forward", "Forward"), ("backward", "Backward")], readonly=True,
         help="How the lead left this stage: the direction of its next stay.",
     )
-    # the lead's running figures when it entered this stay: the current stay
-    # holds the lead's totals, so per-lead reports read one row per lead
-    lead_stage_count = fields.Integer(
-        "Stages Passed", readonly=True, aggregator="max",
-        help="Distinct stages the lead had been in when it entered this one, this one included.",
-    )
-    lead_backward_count = fields.Integer(
-        "Backward Moves so Far", readonly=True, aggregator="max",
-        help="Backward moves of the lead up to this stay, this one included.",
-    )
     is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
     # the same figure again, aggregated by max: pivots take one aggregator per
     # field; written by the same statements as duration_days
@@ -174,34 +164,39 @@ class SalesCycleStageHistory(models.Model):
 
     @api.model
     def _recompute_lead_figures(self, lead_ids=None):
-        """Derive, from the stays of ``lead_ids``, what the live path writes stay
-        by stay (crm_lead._sync_stage_history): where each stay led to, and the
-        lead's running stage and backward-move counts. For stays written in bulk
-        (backfill, demo, merges), in one statement. Without ``lead_ids``: the
-        leads with stays written in bulk since, whose counts are still empty."""
+        """Derive from the stays of ``lead_ids`` what the live path writes move
+        by move: where each stay led to (crm_lead._sync_stage_history) and the
+        leads' stage and backward-move counts (crm_lead._compute_cycle_counts).
+        For stays written in bulk (backfill, demo), two statements. Without
+        ``lead_ids``: the leads with stays written in bulk since, whose last
+        stay has no direction of exit yet while they have left it."""
         if lead_ids is None:
             where = SQL("""lead_id IN (SELECT lead_id FROM sales_cycle_stage_history
-                                        WHERE lead_stage_count IS NULL)""")
+                                        WHERE date_out IS NOT NULL AND next_direction IS NULL)""")
         else:
             where = SQL("lead_id = ANY(%s)", list(lead_ids))
         self.flush_model()
+        self.env["crm.lead"].flush_model(["stage_id"])
+        # the leads first: the stays' update below fills what selects them
+        self.env.cr.execute(SQL("""
+            UPDATE crm_lead l
+               SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
+              FROM (SELECT lead_id, count(DISTINCT stage_id) AS stage_count,
+                           count(*) FILTER (WHERE direction = 'backward') AS backward_count
+                      FROM sales_cycle_stage_history WHERE %s GROUP BY lead_id) c
+             WHERE l.id = c.lead_id
+        """, where))
         self.env.cr.execute(SQL("""
             UPDATE sales_cycle_stage_history h
-               SET next_stage_id = d.next_stage_id, next_direction = d.next_direction,
-                   lead_stage_count = d.stage_count, lead_backward_count = d.backward_count
-              FROM (SELECT x.id,
-                           CASE WHEN x.closed THEN lead(x.stage_id) OVER w END AS next_stage_id,
-                           CASE WHEN x.closed THEN lead(x.direction) OVER w END AS next_direction,
-                           sum(x.first_visit) OVER w AS stage_count,
-                           sum((x.direction = 'backward')::int) OVER w AS backward_count
-                      FROM (SELECT id, lead_id, stage_id, date_in, direction, date_out IS NOT NULL AS closed,
-                                   (stage_id IS NOT NULL AND row_number() OVER (
-                                        PARTITION BY lead_id, stage_id ORDER BY date_in, id) = 1)::int
-                                       AS first_visit
-                              FROM sales_cycle_stage_history WHERE %s) x
-                    WINDOW w AS (PARTITION BY x.lead_id ORDER BY x.date_in, x.id)) d
+               SET next_stage_id = d.next_stage_id, next_direction = d.next_direction
+              FROM (SELECT id,
+                           CASE WHEN date_out IS NOT NULL THEN lead(stage_id) OVER w END AS next_stage_id,
+                           CASE WHEN date_out IS NOT NULL THEN lead(direction) OVER w END AS next_direction
+                      FROM sales_cycle_stage_history WHERE %s
+                    WINDOW w AS (PARTITION BY lead_id ORDER BY date_in, id)) d
              WHERE h.id = d.id
         """, where))
+        self.env["crm.lead"].invalidate_model(["cycle_stage_count", "cycle_backward_count"])
         self.invalidate_model()
 
     @api.model

@@ -44,10 +44,6 @@ class SalesCycleReport(models.Model):
     prorated_revenue = fields.Float(readonly=True, aggregator="sum")
 
     def _select(self):
-        # a lead that left every stage has no open stay: its last one counts
-        # (COALESCE is lazy: this runs for those leads only)
-        last = """SELECT y.%s FROM sales_cycle_stage_history y WHERE y.lead_id = l.id
-                ORDER BY y.date_in DESC, y.id DESC LIMIT 1"""
         return SQL("""
             l.id AS id, l.id AS lead_id, l.team_id, l.user_id, l.company_id,
             l.source_id, l.medium_id, l.campaign_id, l.stage_id, l.cycle_phase_id, l.type,
@@ -58,18 +54,15 @@ class SalesCycleReport(models.Model):
             date_part('epoch', COALESCE(
                 CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
                 now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS cycle_days,
-            COALESCE(h.lead_stage_count, (%(last)s), 0) AS stages_passed,
-            COALESCE(h.lead_backward_count, (%(last_backward)s), 0) AS backward_moves,
+            COALESCE(l.cycle_stage_count, 0) AS stages_passed,
+            COALESCE(l.cycle_backward_count, 0) AS backward_moves,
             l.expected_revenue,
             l.expected_revenue * l.probability / 100.0 AS prorated_revenue
-        """, last=SQL(last % "lead_stage_count"), last_backward=SQL(last % "lead_backward_count"))
+        """)
 
     def _from(self):
         return SQL("""
             crm_lead l
-            -- the open stay carries the lead's running counts (one row per
-            -- lead, through the partial unique index on open stays)
-            LEFT JOIN sales_cycle_stage_history h ON h.lead_id = l.id AND h.date_out IS NULL
         """)
 
     def _where(self):

@@ -177,22 +177,25 @@ class TestStageHistory(SalesCycleCommon):
         )
         self.assertEqual(groups, [(self.stage_team1_1, 3.0, 4.0, 2)])
 
-    def test_stays_note_where_the_lead_went_and_its_running_counts(self):
+    def test_stays_note_where_the_lead_went_and_the_lead_counts_its_moves(self):
         lead = self._create_opportunities(1)
+        self.assertEqual((lead.cycle_stage_count, lead.cycle_backward_count), (1, 0))
+        counts = []
         for stage in (self.stage_team1_2, self.stage_gen_1, self.stage_team1_2, self.stage_team1_won):
             lead.stage_id = stage
+            counts.append((lead.cycle_stage_count, lead.cycle_backward_count))
+        # back in a stage it had been in: no new stage passed
+        self.assertEqual(counts, [(2, 0), (3, 1), (3, 1), (4, 1)])
         self.assertRecordValues(self._stays(lead), [
             {"stage_id": self.stage_team1_1.id, "next_stage_id": self.stage_team1_2.id,
-             "next_direction": "forward", "lead_stage_count": 1, "lead_backward_count": 0},
+             "next_direction": "forward"},
             {"stage_id": self.stage_team1_2.id, "next_stage_id": self.stage_gen_1.id,
-             "next_direction": "backward", "lead_stage_count": 2, "lead_backward_count": 0},
+             "next_direction": "backward"},
             {"stage_id": self.stage_gen_1.id, "next_stage_id": self.stage_team1_2.id,
-             "next_direction": "forward", "lead_stage_count": 3, "lead_backward_count": 1},
-            # back in a stage it had been in: no new stage passed
+             "next_direction": "forward"},
             {"stage_id": self.stage_team1_2.id, "next_stage_id": self.stage_team1_won.id,
-             "next_direction": "forward", "lead_stage_count": 3, "lead_backward_count": 1},
-            {"stage_id": self.stage_team1_won.id, "next_stage_id": False,
-             "next_direction": False, "lead_stage_count": 4, "lead_backward_count": 1},
+             "next_direction": "forward"},
+            {"stage_id": self.stage_team1_won.id, "next_stage_id": False, "next_direction": False},
         ])
 
     def test_bulk_recompute_agrees_with_the_live_path(self):
@@ -201,17 +204,23 @@ class TestStageHistory(SalesCycleCommon):
         leads[:2].stage_id = self.stage_gen_1
         leads[0].stage_id = self.stage_team1_won
         leads[1].stage_id = False  # left every stage
-        fields = ["next_stage_id", "next_direction", "lead_stage_count", "lead_backward_count"]
         stays = self.History.search([("lead_id", "in", leads.ids)], order="id")
-        live = stays.read(fields)
+        live_stays = stays.read(["next_stage_id", "next_direction"])
+        live_leads = leads.read(["cycle_stage_count", "cycle_backward_count"])
+        self.assertEqual([(r["cycle_stage_count"], r["cycle_backward_count"]) for r in live_leads],
+                         [(4, 1), (3, 1), (2, 0)])
         self.env.cr.execute(
-            """UPDATE sales_cycle_stage_history SET next_stage_id = NULL, next_direction = NULL,
-                      lead_stage_count = NULL, lead_backward_count = NULL WHERE lead_id = ANY(%s)""",
+            "UPDATE sales_cycle_stage_history SET next_stage_id = NULL, next_direction = NULL"
+            " WHERE lead_id = ANY(%s)", [leads.ids],
+        )
+        self.env.cr.execute(
+            "UPDATE crm_lead SET cycle_stage_count = 0, cycle_backward_count = 0 WHERE id = ANY(%s)",
             [leads.ids],
         )
+        self.env.invalidate_all()
         self.History._recompute_lead_figures()
-        self.assertEqual(stays.read(fields), live)
+        self.assertEqual(stays.read(["next_stage_id", "next_direction"]), live_stays)
+        self.assertEqual(leads.read(["cycle_stage_count", "cycle_backward_count"]), live_leads)
         report = self.env["sales.cycle.report"].search([("lead_id", "in", leads.ids)])
         figures = {row.lead_id: (row.stages_passed, row.backward_moves) for row in report}
-        # the lead without stage counts from its last stay
         self.assertEqual([figures[lead] for lead in leads], [(4, 1), (3, 1), (2, 0)])
