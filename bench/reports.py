@@ -78,6 +78,8 @@ def parse_args(argv):
     p.add_argument("--repeat-read", type=int, default=5, help="timed runs per report and user (median)")
     p.add_argument("--prefix", default="scm_bench", help="database name prefix (<prefix>_reports)")
     p.add_argument("--keep", action="store_true", help="keep the database at the end")
+    p.add_argument("--reuse", action="store_true",
+                   help="time again on the database a --keep run left (no set-up; implies --keep)")
     p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each report's query")
     p.add_argument("--seed", type=int, default=42)
     # make bench passes the same arguments to every benchmark: ignore the others'
@@ -214,17 +216,25 @@ def count_rows(env, model):
 
 
 def run(args, dbname, log_dir):
-    say(f"creating {dbname}: crm and sales_cycle_mgmt (about two minutes)")
-    with admin_cursor() as cr:
-        cr.execute(SQL("CREATE DATABASE %s", SQL.identifier(dbname)))
-    odoo_install(args.conf, dbname, "crm,sales_cycle_mgmt", log_dir)
-    registry = odoo.modules.registry.Registry(dbname)
-    say(f"generating {args.leads} leads and {args.history_rows} stays (COPY)")
-    t = time.perf_counter()
-    sizes = generate(registry, args)
-    sizes["generate"] = time.perf_counter() - t
-    say("VACUUM ANALYZE")
-    vacuum_analyze(dbname, [])
+    if args.reuse:
+        registry = odoo.modules.registry.Registry(dbname)
+        with env_for(registry) as env:
+            sizes = {"leads": count_rows(env, "crm.lead"),
+                     "stays": count_rows(env, "sales.cycle.stage.history"),
+                     "followups": count_rows(env, "sales.followup"),
+                     "snapshots": count_rows(env, "sales.cycle.snapshot"), "generate": 0}
+    else:
+        say(f"creating {dbname}: crm and sales_cycle_mgmt (about two minutes)")
+        with admin_cursor() as cr:
+            cr.execute(SQL("CREATE DATABASE %s", SQL.identifier(dbname)))
+        odoo_install(args.conf, dbname, "crm,sales_cycle_mgmt", log_dir)
+        registry = odoo.modules.registry.Registry(dbname)
+        say(f"generating {args.leads} leads and {args.history_rows} stays (COPY)")
+        t = time.perf_counter()
+        sizes = generate(registry, args)
+        sizes["generate"] = time.perf_counter() - t
+        say("VACUUM ANALYZE")
+        vacuum_analyze(dbname, [])
     with env_for(registry) as env:
         users = {
             "sales manager": env["res.users"].search([("login", "=", "bench_manager")]).id,
@@ -298,8 +308,10 @@ def main(argv=None):
     log_dir = os.path.dirname(os.path.abspath(args.conf))
     dbname = f"{args.prefix}_reports"
     rc = 0
+    args.keep = args.keep or args.reuse
     try:
-        drop_db(dbname)
+        if not args.reuse:
+            drop_db(dbname)
         sizes, rows, times = run(args, dbname, log_dir)
         report(args, sizes, rows, times)
     except Exception as exc:  # report, clean up, exit 1

@@ -524,12 +524,10 @@ def grow_history(registry, target_rows, seed):
                  )
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, date_out, duration_days, direction,
-                    create_uid, create_date, write_uid, write_date)
+                    date_in, date_out, duration_days, direction)
             SELECT g.lead_id, g.stage_id, st.cycle_phase_id, l.team_id, l.user_id, l.company_id,
                    g.date_in, g.date_in + make_interval(secs => g.days * 86400), g.days,
-                   CASE WHEN g.forward THEN 'forward' ELSE 'backward' END,
-                   1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+                   CASE WHEN g.forward THEN 'forward' ELSE 'backward' END
               FROM gen g
               JOIN crm_lead l ON l.id = g.lead_id
               JOIN crm_stage st ON st.id = g.stage_id
