@@ -10,6 +10,7 @@
     "depends": ["crm", "survey", "calendar"],
     "external_dependencies": {"python": []},
     "data": [
+        "security/sales_content_groups.xml",
         "security/ir.model.access.csv",
         "security/sales_cycle_security.xml",
         "data/sales_cycle_phase_data.xml",
@@ -28,10 +29,17 @@
         "report/sales_followup_report_views.xml",
         "report/sales_cycle_report_views.xml",
         "wizard/sales_cycle_velocity_views.xml",
+        "security/sales_content_security.xml",
+        "data/sales_content_data.xml",
+        "views/sales_content_views.xml",
+        "views/sales_customer_question_views.xml",
+        "views/crm_lead_content_views.xml",
+        "report/sales_content_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_cycle_demo.xml",
+        "demo/sales_content_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

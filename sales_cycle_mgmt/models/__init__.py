@@ -11,3 +11,8 @@ from . import mail_activity
 from . import survey_user_input
 from . import res_config_settings
 from . import sales_cycle_snapshot
+from . import sales_content_tag
+from . import sales_content
+from . import sales_content_usage
+from . import sales_customer_question
+from . import mail_compose_message
