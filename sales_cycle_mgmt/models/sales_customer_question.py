@@ -86,7 +86,7 @@ class SalesCustomerQuestion(models.Model):
         cannot see: duplicates are merged, never created."""
         existing = self._find_existing(name)
         if existing:
-            return existing.id, existing.display_name
+            return existing.id, existing.sudo().display_name
         return super().name_create(name)
 
     @api.model_create_multi

@@ -9,3 +9,5 @@ from . import test_followups
 from . import test_cycle_reports
 from . import test_ui_tours
 from . import test_i18n
+from . import test_sales_content
+from . import test_customer_questions
