@@ -57,12 +57,17 @@ class SalesContentReport(models.Model):
         "Win Rate without Content (%)", readonly=True, aggregator="avg",
         help="Win rate of the closed leads that reached this stage without this content.",
     )
-    cycle_days = fields.Float(readonly=True, aggregator="avg", digits=(16, 1))
+    cycle_days = fields.Float(
+        readonly=True, aggregator="avg", digits=(16, 1),
+        help="From creation to closing, closed leads only.",
+    )
     cycle_days_with = fields.Float(
-        "Cycle Days with Content", readonly=True, aggregator="avg", digits=(16, 1)
+        "Cycle Days with Content", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Cycle length of the closed leads that got this content in this stage.",
     )
     cycle_days_without = fields.Float(
-        "Cycle Days without Content", readonly=True, aggregator="avg", digits=(16, 1)
+        "Cycle Days without Content", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Cycle length of the closed leads that reached this stage without this content.",
     )
     coverage_rate = fields.Float(
         "Leads with Any Content (%)", readonly=True, aggregator="avg",
@@ -82,9 +87,9 @@ class SalesContentReport(models.Model):
             cr.win_rate,
             CASE WHEN sh.lead_id IS NOT NULL THEN cr.win_rate END AS win_rate_with,
             CASE WHEN sh.lead_id IS NULL THEN cr.win_rate END AS win_rate_without,
-            cr.cycle_days,
-            CASE WHEN sh.lead_id IS NOT NULL THEN cr.cycle_days END AS cycle_days_with,
-            CASE WHEN sh.lead_id IS NULL THEN cr.cycle_days END AS cycle_days_without,
+            d.closed_days AS cycle_days,
+            CASE WHEN sh.lead_id IS NOT NULL THEN d.closed_days END AS cycle_days_with,
+            CASE WHEN sh.lead_id IS NULL THEN d.closed_days END AS cycle_days_without,
             CASE WHEN a.lead_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS coverage_rate
         """)
 
@@ -105,6 +110,9 @@ class SalesContentReport(models.Model):
                 SELECT lead_id, stage_id FROM sales_content_usage WHERE stage_id IS NOT NULL
             ) r ON r.stage_id = p.stage_id
             JOIN (%(cycle_report)s) cr ON cr.lead_id = r.lead_id
+            -- an open lead's cycle is not over: only closed leads' days compare
+            CROSS JOIN LATERAL (SELECT CASE WHEN cr.won_status != 'pending' THEN cr.cycle_days END
+                                       AS closed_days) d
             LEFT JOIN crm_stage s ON s.id = r.stage_id
             LEFT JOIN (
                 SELECT content_id, lead_id, stage_id, count(*) AS share_count

@@ -11,3 +11,4 @@ from . import test_ui_tours
 from . import test_i18n
 from . import test_sales_content
 from . import test_customer_questions
+from . import test_content_report
