@@ -12,3 +12,4 @@ from . import test_i18n
 from . import test_sales_content
 from . import test_customer_questions
 from . import test_content_report
+from . import test_content_tours
