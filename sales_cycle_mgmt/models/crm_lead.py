@@ -49,7 +49,7 @@ class CrmLead(models.Model):
     )
     # sales content and customer questions
     suggested_content_ids = fields.Many2many(
-        "sales.content", compute="_compute_suggested_content_ids", string="Suggested Content",
+        "sales.content", compute="_compute_suggested_content_ids",
         groups="sales_team.group_sale_salesman",
         help="Content of the current stage first, then of its phase, in the customer's "
         "language when a version exists.",

@@ -20,7 +20,7 @@ class MailComposeMessage(models.TransientModel):
             for composer in sharing:
                 leads = self.env["crm.lead"].browse(composer._evaluate_res_ids())
                 messages = result_messages.filtered(
-                    lambda m, c=composer: m.model == c.model and m.res_id in leads.ids
+                    lambda m, c=composer, ids=leads.ids: m.model == c.model and m.res_id in ids
                 )
                 content._record_usage(leads, "email", messages)
         return result_mails_su, result_messages

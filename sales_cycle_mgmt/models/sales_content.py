@@ -167,7 +167,7 @@ class SalesContent(models.Model):
             best = (
                 versions.filtered(lambda v: lang and v.lang_id == lang)[:1]
                 or versions.filtered(lambda v: not v.lang_id)[:1]
-                or versions.filtered(lambda v: v == family)[:1]
+                or (versions & family)
                 or versions[:1]
             )
             picked |= best
@@ -265,7 +265,8 @@ class SalesContent(models.Model):
         at that moment."""
         self._check_shareable()
         message_by_lead = {m.res_id: m.id for m in (messages or [])}
-        Usage = self.env["sales.content.usage"].with_context(clean_context(self.env.context))
+        # no default_* of the composer's context may leak into the rows
+        Usage = self.env["sales.content.usage"].with_env(self.env(context=clean_context(self.env.context)))
         return Usage.create([
             {
                 "content_id": content.id,
@@ -297,7 +298,7 @@ class SalesContent(models.Model):
         demo questions asked on leads of their phase (the most asked one
         without content becomes a content gap). Deterministic."""
         stays = self.env["sales.cycle.stage.history"].search([("stage_id", "!=", False)], order="id")
-        contents = self.search([])
+        contents = self.search([("company_id", "in", [self.env.company.id, False])])
         now = self.env.cr.now().replace(microsecond=0)
         vals_list = []
         for stay in stays:

@@ -12,7 +12,7 @@ class SalesContentUsage(models.Model):
     _rec_name = "content_id"
 
     content_id = fields.Many2one(
-        "sales.content", "Content", required=True, index=True, ondelete="restrict", readonly=True
+        "sales.content", required=True, index=True, ondelete="restrict", readonly=True
     )
     content_type = fields.Selection(related="content_id.content_type")
     lead_id = fields.Many2one(
@@ -23,7 +23,7 @@ class SalesContentUsage(models.Model):
         "crm.stage", "Stage at the Time", index=True, ondelete="set null", readonly=True
     )
     cycle_phase_id = fields.Many2one(
-        "sales.cycle.phase", "Cycle Phase", index=True, ondelete="set null", readonly=True
+        "sales.cycle.phase", index=True, ondelete="set null", readonly=True
     )
     team_id = fields.Many2one("crm.team", "Sales Team", ondelete="set null", readonly=True)
     user_id = fields.Many2one(
@@ -35,7 +35,7 @@ class SalesContentUsage(models.Model):
     channel = fields.Selection(
         [("email", "Email"), ("meeting", "Meeting")], required=True, readonly=True
     )
-    message_id = fields.Many2one("mail.message", "Message", ondelete="set null", readonly=True)
+    message_id = fields.Many2one("mail.message", ondelete="set null", readonly=True)
 
     _lead_stage_idx = models.Index("(lead_id, stage_id)")
 

@@ -16,14 +16,14 @@ class SalesContentReport(models.Model):
     _order = "content_id, stage_id"
     _rec_name = "content_id"
 
-    content_id = fields.Many2one("sales.content", "Content", readonly=True)
+    content_id = fields.Many2one("sales.content", readonly=True)
     content_type = fields.Selection(
         [("link", "Link"), ("document", "Document"), ("mail_template", "Email Template"),
          ("article", "Article")],
-        "Content Type", readonly=True,
+        readonly=True,
     )
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
-    cycle_phase_id = fields.Many2one("sales.cycle.phase", "Cycle Phase", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    cycle_phase_id = fields.Many2one("sales.cycle.phase", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)

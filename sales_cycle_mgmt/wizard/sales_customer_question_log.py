@@ -13,7 +13,7 @@ class SalesCustomerQuestionLog(models.TransientModel):
 
     lead_id = fields.Many2one("crm.lead", "Opportunity", required=True, ondelete="cascade")
     question_id = fields.Many2one(
-        "sales.customer.question", "Question", ondelete="cascade",
+        "sales.customer.question", ondelete="cascade",
         help="Start typing: pick the question if it is listed, else create it.",
     )
 
