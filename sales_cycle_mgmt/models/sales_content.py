@@ -136,6 +136,16 @@ class SalesContent(models.Model):
     # ORM
     # ------------------------------------------------------------
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.filtered("usage_ids")
+        if used:
+            raise UserError(self.env._(
+                "%(names)s was already put in front of customers: archive it instead, so the "
+                "effectiveness report keeps its history.",
+                names=", ".join(used.mapped("name")),
+            ))
+
     @api.model_create_multi
     def create(self, vals_list):
         contents = super().create(vals_list)

@@ -12,7 +12,7 @@ class SalesContentUsage(models.Model):
     _rec_name = "content_id"
 
     content_id = fields.Many2one(
-        "sales.content", required=True, index=True, ondelete="restrict", readonly=True
+        "sales.content", required=True, index=True, ondelete="cascade", readonly=True
     )
     content_type = fields.Selection(related="content_id.content_type")
     lead_id = fields.Many2one(
