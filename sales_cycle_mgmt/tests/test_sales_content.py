@@ -107,6 +107,25 @@ class TestSuggestedContent(SalesContentCommon):
         self.lead.invalidate_recordset(["suggested_content_ids"])
         self.assertEqual(self.lead.suggested_content_ids, self.content_link | self.content_doc)
 
+    def test_suggestions_cost_the_same_for_many_leads(self):
+        version = self.Content.create({
+            "name": "Tur produk", "content_type": "link", "url": "https://example.com/id",
+            "original_id": self.content_link.id,
+        })
+        self.assertTrue(version)
+
+        def queries(leads):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            leads.mapped("suggested_content_ids.name")
+            return self.env.cr.sql_log_count - before
+
+        few = self._create_opportunities(2) | self._create_opportunities(1, stage=self.stage_team1_2)
+        many = self._create_opportunities(20) | self._create_opportunities(10, stage=self.stage_team1_2)
+        self.env.flush_all()
+        self.assertGreater(queries(few), 0)
+        self.assertEqual(queries(many), queries(few))
+
     def test_no_stage_no_suggestion(self):
         lead = self.env["crm.lead"].new({"name": "No stage"})
         lead.stage_id = False
