@@ -10,6 +10,7 @@
     "depends": ["crm", "survey", "calendar", "spreadsheet_dashboard"],
     "external_dependencies": {"python": []},
     "data": [
+        "security/sales_content_groups.xml",
         "security/ir.model.access.csv",
         "security/sales_cycle_security.xml",
         "data/sales_cycle_phase_data.xml",
@@ -38,6 +39,12 @@
         "views/sales_pulse_campaign_views.xml",
         "views/sales_pulse_round_views.xml",
         "report/sales_pulse_report_views.xml",
+        "security/sales_content_security.xml",
+        "data/sales_content_data.xml",
+        "views/sales_content_views.xml",
+        "views/sales_customer_question_views.xml",
+        "views/crm_lead_content_views.xml",
+        "report/sales_content_report_views.xml",
         "views/menus.xml",
         # one-on-ones and coaching
         "security/sales_one_on_one_security.xml",
@@ -53,6 +60,7 @@
         "demo/sales_cycle_demo.xml",
         "demo/sales_one_on_one_demo.xml",
         "demo/sales_pulse_demo.xml",
+        "demo/sales_content_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,9 @@
 """Plain computations of the sales cycle, with no ORM: unit-tested directly."""
 
+import re
+import unicodedata
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
@@ -82,3 +85,31 @@ def next_occurrence(start, cadence, after):
     while (candidate := occurrence(start, cadence, index)) < after:
         index += 1
     return candidate
+
+# ------------------------------------------------------------
+# Sales content and customer questions
+# ------------------------------------------------------------
+
+_WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(url):
+    """True for an absolute http(s) address with a host and no whitespace or
+    control characters (browsers strip those, so ``" javascript:..."`` would
+    otherwise slip through)."""
+    if not url or not isinstance(url, str) or re.search(r"[\s\x00-\x1f\x7f]", url):
+        return False
+    try:
+        parsed = urlsplit(url)
+        host = parsed.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parsed.scheme.lower() in _WEB_SCHEMES and bool(host)
+
+
+def normalize_question(text):
+    """The comparison key of a customer question: case, accents' composition,
+    punctuation and spacing do not make two questions different."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return " ".join(text.split())

@@ -26,3 +26,8 @@ from . import sales_pulse_invitation
 from . import survey_survey
 from . import survey_question
 from . import survey_user_input_line
+from . import sales_content_tag
+from . import sales_content
+from . import sales_content_usage
+from . import sales_customer_question
+from . import mail_compose_message

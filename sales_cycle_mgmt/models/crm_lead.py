@@ -56,6 +56,20 @@ class CrmLead(models.Model):
         "Next Follow-up", compute="_compute_next_followup_date", store=True,
         help="Due date of the next planned after-sales follow-up.",
     )
+    # sales content and customer questions
+    suggested_content_ids = fields.Many2many(
+        "sales.content", compute="_compute_suggested_content_ids",
+        groups="sales_team.group_sale_salesman",
+        help="Content of the current stage first, then of its phase, in the customer's "
+        "language when a version exists.",
+    )
+    content_usage_ids = fields.One2many(
+        "sales.content.usage", "lead_id", "Content Shared", groups="sales_team.group_sale_salesman"
+    )
+    customer_question_ids = fields.Many2many(
+        "sales.customer.question", "sales_customer_question_lead_rel", "lead_id", "question_id",
+        string="Customer Questions", groups="sales_team.group_sale_salesman",
+    )
 
     @api.depends("stage_id", "checklist_done_ids")
     def _compute_checklist_progress(self):
@@ -388,6 +402,56 @@ class CrmLead(models.Model):
                 ),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    # ------------------------------------------------------------
+    # SALES CONTENT AND CUSTOMER QUESTIONS
+    # ------------------------------------------------------------
+
+    @api.depends("stage_id", "lang_id")
+    def _compute_suggested_content_ids(self):
+        stages = self.stage_id._origin
+        candidates = self.env["sales.content"].search([
+            "|", ("stage_ids", "in", stages.ids), ("phase_ids", "in", stages.cycle_phase_id.ids),
+        ]) if stages else self.env["sales.content"]
+        for lead in self:
+            stage = lead.stage_id._origin
+            if not stage:
+                lead.suggested_content_ids = False
+                continue
+            of_stage = candidates.filtered(lambda c, s=stage: s in c.stage_ids)
+            of_phase = candidates.filtered(
+                lambda c, s=stage: s.cycle_phase_id and s.cycle_phase_id in c.phase_ids
+            )
+            lead.suggested_content_ids = (of_stage | of_phase)._pick_versions(lead.lang_id._origin)
+
+    def _sales_content_recipient(self):
+        """The customer to send content to: the lead's contact when it has an
+        email address, else the partner of the lead's email (found or created
+        as the chatter does)."""
+        self.ensure_one()
+        if self.partner_id.email:
+            return self.partner_id
+        if self.email_from:
+            partner = self._partner_find_from_emails_single([self.email_from])
+            if partner:
+                return partner
+        raise UserError(self.env._(
+            "%(lead)s has no email address: add one (or a customer with an email address) "
+            "before sharing content.",
+            lead=self.display_name,
+        ))
+
+    def action_log_customer_question(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Log Customer Question"),
+            "type": "ir.actions.act_window",
+            "res_model": "sales.customer.question.log",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
 
 
 def _json(mapping):

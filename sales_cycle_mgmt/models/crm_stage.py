@@ -50,6 +50,11 @@ class CrmStage(models.Model):
         "of won deals when the sample is large enough, else the target days.",
     )
     playbook_summary = fields.Char(compute="_compute_playbook_summary")
+    content_ids = fields.Many2many(
+        "sales.content", "sales_content_crm_stage_rel", "stage_id", "content_id",
+        string="Sales Content", groups="sales_team.group_sale_salesman",
+        help="Content suggested first on the leads of this stage.",
+    )
 
     @api.depends("target_days", "benchmark_p90_days", "benchmark_sample_size")
     def _compute_stall_threshold_days(self):

@@ -19,6 +19,15 @@ class ResConfigSettings(models.TransientModel):
         help="A planned follow-up gets its activity this many days before it is due.",
     )
 
+    # sales content and customer questions
+    sales_content_question_gap_threshold = fields.Integer(
+        "Askings for a Content Gap",
+        config_parameter="sales_cycle_mgmt.question_gap_threshold",
+        default=3,
+        help="A customer question nothing answers gives the content owners an activity "
+        "once it has been asked this many times.",
+    )
+
     @api.constrains("sales_cycle_benchmark_min_samples", "sales_cycle_followup_horizon_days")
     def _check_sales_cycle_settings(self):
         for settings in self:
@@ -26,3 +35,11 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(self.env._("A benchmark needs at least one won stay."))
             if settings.sales_cycle_followup_horizon_days < 0:
                 raise ValidationError(self.env._("The follow-up horizon cannot be negative."))
+
+    @api.constrains("sales_content_question_gap_threshold")
+    def _check_sales_content_settings(self):
+        for settings in self:
+            if settings.sales_content_question_gap_threshold < 1:
+                raise ValidationError(
+                    self.env._("A content gap needs at least one asking of the question.")
+                )

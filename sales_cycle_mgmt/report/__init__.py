@@ -6,3 +6,4 @@ from . import sales_cycle_snapshot_change
 from . import sales_followup_report
 from . import sales_one_on_one_coverage_report
 from . import sales_pulse_report
+from . import sales_content_report

@@ -18,3 +18,7 @@ from . import test_pulse
 from . import test_pulse_controller
 from . import test_pulse_concurrency
 from . import test_pulse_tour
+from . import test_sales_content
+from . import test_customer_questions
+from . import test_content_report
+from . import test_content_tours

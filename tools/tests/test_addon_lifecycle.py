@@ -22,6 +22,9 @@ ADDON_TABLES = (
     "sales_cycle_phase",
     "sales_cycle_checklist_item",
     "sales_cycle_stage_history",
+    "sales_content",
+    "sales_content_usage",
+    "sales_customer_question",
 )
 
 
@@ -74,6 +77,9 @@ def test_install_with_demo_data():
     assert stays > 50 and closed > 20 and backward > 0, (stays, closed, backward)
     assert query(db, "SELECT count(*) FROM crm_lead WHERE is_stalled")[0][0] > 0
     assert query(db, "SELECT count(*) FROM crm_stage WHERE benchmark_sample_size > 0")[0][0] > 0
+    # content shared in past stays, questions asked, one content gap flagged
+    assert query(db, "SELECT count(DISTINCT content_id) FROM sales_content_usage")[0][0] >= 4
+    assert query(db, "SELECT count(*) FROM sales_customer_question WHERE gap_notified")[0][0] > 0
 
 
 def test_install_upgrade_uninstall_reinstall_without_demo():
