@@ -91,7 +91,8 @@ class SalesCycleStageHistory(models.Model):
     @api.model
     def _backfill_from_tracking(self):
         """Rebuild the stays of leads that have none from the stage tracking of
-        their chatter (and create_date for the first stay), in one statement.
+        their chatter (and create_date for the first stay), with where each
+        stay led to and the leads' stage counts, in one statement.
 
         Idempotent: leads that already have history are left alone, so a second
         run inserts nothing. A lead without stage tracking gets one open stay in
@@ -141,25 +142,54 @@ class SalesCycleStageHistory(models.Model):
                        lead(a.date_in) OVER w AS date_out,
                        EXTRACT(EPOCH FROM lead(a.date_in) OVER w - a.date_in) / 86400.0 AS days,
                        lag(a.stage_id) OVER w AS prev_stage,
+                       lead(a.stage_id) OVER w AS next_stage,
                        row_number() OVER w AS rn
                   FROM all_stays a
                 WINDOW w AS (PARTITION BY a.lead_id ORDER BY a.date_in, a.ord, a.tracking_id)
+            ),
+            inserted AS (
+                INSERT INTO sales_cycle_stage_history
+                       (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                        date_in, date_out, duration_days, max_duration_days, direction,
+                        next_stage_id, next_direction)
+                SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
+                       o.date_in, o.date_out, o.days, o.days,
+                       CASE WHEN o.rn = 1 THEN 'first'
+                            WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
+                            ELSE 'forward' END,
+                       -- where it went: the next row's direction, by the same rule
+                       ns.id,
+                       CASE WHEN o.date_out IS NULL THEN NULL
+                            WHEN (ns.sequence, ns.id) < (s.sequence, s.id) THEN 'backward'
+                            ELSE 'forward' END
+                  FROM ordered o
+                  JOIN todo t ON t.id = o.lead_id
+             LEFT JOIN crm_stage s ON s.id = o.stage_id
+             LEFT JOIN crm_stage ps ON ps.id = o.prev_stage
+             LEFT JOIN crm_stage ns ON ns.id = o.next_stage
+             RETURNING lead_id, stage_id, direction
+            ),
+            counts AS (
+                SELECT lead_id, count(DISTINCT stage_id) AS stage_count,
+                       count(*) FILTER (WHERE direction = 'backward') AS backward_count,
+                       count(*) AS stays
+                  FROM inserted GROUP BY lead_id
+            ),
+            -- the leads' counts (crm_lead._compute_cycle_counts), where the
+            -- rebuilt past changes them
+            updated AS (
+                UPDATE crm_lead l
+                   SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
+                  FROM counts c
+                 WHERE l.id = c.lead_id
+                   AND (l.cycle_stage_count, l.cycle_backward_count)
+                       IS DISTINCT FROM (c.stage_count, c.backward_count)
             )
-            INSERT INTO sales_cycle_stage_history
-                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, date_out, duration_days, max_duration_days, direction)
-            SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
-                   o.date_in, o.date_out, o.days, o.days,
-                   CASE WHEN o.rn = 1 THEN 'first'
-                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
-                        ELSE 'forward' END
-              FROM ordered o
-              JOIN todo t ON t.id = o.lead_id
-         LEFT JOIN crm_stage s ON s.id = o.stage_id
-         LEFT JOIN crm_stage ps ON ps.id = o.prev_stage
+            SELECT COALESCE(sum(stays), 0) FROM counts
         """, field_id=field.id))
-        count = self.env.cr.rowcount
-        self._recompute_lead_figures()
+        count = self.env.cr.fetchone()[0]
+        self.env["crm.lead"].invalidate_model(["cycle_stage_count", "cycle_backward_count"])
+        self.invalidate_model()
         return count
 
     @api.model
