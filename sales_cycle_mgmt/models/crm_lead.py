@@ -1,4 +1,5 @@
 import json
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -97,18 +98,21 @@ class CrmLead(models.Model):
                   FROM sales_cycle_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id
             """, stored.ids))
             past = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        Stage = self.env["crm.stage"]
-        for lead in self:
+        stages = self.stage_id | self.env["crm.stage"].browse({row[3] for row in past.values()} - {None})
+        order = {stage.id: (stage.sequence, stage.id) for stage in stages}
+        groups = defaultdict(list)
+        for lead, stage_id in zip(self, self.mapped(lambda lead: lead.stage_id.id), strict=True):
             passed, backward, seen, last = past.get(lead._origin.id, (0, 0, [], None))
-            stage = lead.stage_id
-            if stage and stage.id not in seen:
+            if stage_id and stage_id not in seen:
                 passed += 1
-            last_stage = Stage.browse(last)
-            if stage and last_stage and last_stage != stage and \
-                    (stage.sequence, stage.id) < (last_stage.sequence, last_stage.id):
+            if stage_id and last and last != stage_id and order[stage_id] < order[last]:
                 backward += 1
-            lead.cycle_stage_count = passed
-            lead.cycle_backward_count = backward
+            groups[passed, backward].append(lead.id)
+        # one assignment per distinct pair, not two per lead
+        for (passed, backward), ids in groups.items():
+            leads = self.browse(ids)
+            leads.cycle_stage_count = passed
+            leads.cycle_backward_count = backward
 
     @api.depends("followup_ids.state", "followup_ids.date_due")
     def _compute_next_followup_date(self):
@@ -155,7 +159,8 @@ class CrmLead(models.Model):
             vals = {k: v for k, v in vals.items() if k != "checklist_done_ids"}
         if vals.get("stage_id"):
             self._check_exit_gate(self.env["crm.stage"].browse(vals["stage_id"]))
-            moving = self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
+            moving = self.browse(lead_id for lead_id, stage_id in stages_before.items()
+                                 if stage_id != vals["stage_id"])
             stalled = moving.filtered("is_stalled")
             if stalled:
                 # the stall ends with the stay; its reminder goes too
@@ -260,6 +265,8 @@ class CrmLead(models.Model):
         """Refuse a forward move out of a gated stage while required exit
         criteria are unticked. Backward moves and lost/archive are never gated;
         sales managers and superuser code pass, and the chatter says so."""
+        if not self.stage_id.filtered("checklist_gate"):
+            return  # the common case, without reading any lead's ticks
         blocked = {}
         for lead in self:
             stage = lead.stage_id
