@@ -200,6 +200,18 @@ def generate(registry, args):
             "date", "lead_id", "stage_id", "stage_sequence", "team_id", "user_id", "company_id",
             "expected_revenue", "probability", "date_deadline"),
             [(d, lid, sid, seq[sid], t, u, c, rev, p, dl) for d, lid, sid, t, u, c, rev, p, dl in snapshots])
+        # what _cron_take copies from each lead's previous snapshot
+        cr.execute("""
+            UPDATE sales_cycle_snapshot s
+               SET previous_date = p.pdate, previous_stage_id = p.pstage,
+                   previous_stage_sequence = p.pseq, previous_revenue = p.prev,
+                   previous_deadline = p.pdeadline
+              FROM (SELECT id, lag(date) OVER w AS pdate, lag(stage_id) OVER w AS pstage,
+                           lag(stage_sequence) OVER w AS pseq, lag(expected_revenue) OVER w AS prev,
+                           lag(date_deadline) OVER w AS pdeadline
+                      FROM sales_cycle_snapshot WINDOW w AS (PARTITION BY lead_id ORDER BY date)) p
+             WHERE s.id = p.id AND p.pdate IS NOT NULL
+        """)
         # what the addon derives from the stays, as after a backfill
         env["sales.cycle.stage.history"]._recompute_lead_figures()
         return {"leads": len(leads), "stays": len(history), "followups": len(followups),

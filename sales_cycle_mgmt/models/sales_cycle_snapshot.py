@@ -14,7 +14,8 @@ class SalesCycleSnapshot(models.Model):
     _rec_name = "lead_id"
 
     date = fields.Date(required=True, index=True, readonly=True)
-    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade", readonly=True)
+    # lead lookups go through the (lead_id, date) unique index
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", readonly=True)
     stage_id = fields.Many2one("crm.stage", index=True, ondelete="set null", readonly=True)
     stage_sequence = fields.Integer(readonly=True)
     team_id = fields.Many2one("crm.team", index=True, ondelete="set null", readonly=True)
@@ -23,15 +24,22 @@ class SalesCycleSnapshot(models.Model):
     expected_revenue = fields.Float(readonly=True, aggregator="sum")
     probability = fields.Float(readonly=True, aggregator="avg")
     date_deadline = fields.Date("Expected Closing", readonly=True)
+    # the lead's previous snapshot, copied when this one is taken: what changed
+    # between the two is then read row by row, with no window over all snapshots
+    previous_date = fields.Date("Previous Snapshot", readonly=True)
+    previous_stage_id = fields.Many2one("crm.stage", ondelete="set null", readonly=True)
+    previous_stage_sequence = fields.Integer(readonly=True)
+    previous_revenue = fields.Float(readonly=True, aggregator=None)
+    previous_deadline = fields.Date(readonly=True)
 
     _date_lead_unique = models.Constraint(
-        "UNIQUE(date, lead_id)", "A lead is in a snapshot once."
+        "UNIQUE(lead_id, date)", "A lead is in a snapshot once."
     )
 
     @api.model
     def _cron_take(self):
-        """Snapshot every open lead today, in one statement; taking it again the
-        same day adds nothing."""
+        """Snapshot every open lead today, with its previous snapshot, in one
+        statement; taking it again the same day adds nothing."""
         if not try_cron_lock(self.env, "sales.cycle.snapshot._cron_take"):
             return 0
         self.env["crm.lead"].flush_model()
@@ -39,12 +47,20 @@ class SalesCycleSnapshot(models.Model):
             INSERT INTO sales_cycle_snapshot
                    (date, lead_id, stage_id, stage_sequence, team_id, user_id, company_id,
                     expected_revenue, probability, date_deadline,
-                    create_uid, create_date, write_uid, write_date)
+                    previous_date, previous_stage_id, previous_stage_sequence, previous_revenue,
+                    previous_deadline, create_uid, create_date, write_uid, write_date)
             SELECT %(today)s, l.id, l.stage_id, s.sequence, l.team_id, l.user_id, l.company_id,
                    l.expected_revenue, l.probability, l.date_deadline,
+                   p.date, p.stage_id, p.stage_sequence, p.expected_revenue, p.date_deadline,
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM crm_lead l
          LEFT JOIN crm_stage s ON s.id = l.stage_id
+         LEFT JOIN LATERAL (
+                    SELECT x.date, x.stage_id, x.stage_sequence, x.expected_revenue, x.date_deadline
+                      FROM sales_cycle_snapshot x
+                     WHERE x.lead_id = l.id AND x.date < %(today)s
+                  ORDER BY x.date DESC LIMIT 1
+                   ) p ON TRUE
              WHERE l.active AND l.won_status = 'pending' AND l.type = 'opportunity'
             ON CONFLICT (date, lead_id) DO NOTHING
         """, today=fields.Date.context_today(self), uid=self.env.uid))

@@ -41,29 +41,20 @@ class SalesCycleSnapshotChange(models.Model):
         return SQL("""
             c.id, c.date, c.previous_date, c.lead_id, c.team_id, c.user_id, c.company_id,
             c.stage_id, c.previous_stage_id,
-            CASE WHEN c.stage_sequence > c.previous_sequence THEN 'forward'
-                 WHEN c.stage_sequence < c.previous_sequence THEN 'backward'
+            CASE WHEN c.stage_sequence > c.previous_stage_sequence THEN 'forward'
+                 WHEN c.stage_sequence < c.previous_stage_sequence THEN 'backward'
                  ELSE 'same' END AS stage_move,
             c.expected_revenue - c.previous_revenue AS amount_change,
             CASE WHEN c.expected_revenue > c.previous_revenue THEN 'up'
                  WHEN c.expected_revenue < c.previous_revenue THEN 'down'
                  ELSE 'same' END AS amount_trend,
             COALESCE((c.date_deadline > c.previous_deadline)::int, 0) AS closing_pushed,
-            COALESCE((c.stage_sequence > c.previous_sequence)::int, 0) AS forward_count,
-            COALESCE((c.stage_sequence < c.previous_sequence)::int, 0) AS backward_count
+            COALESCE((c.stage_sequence > c.previous_stage_sequence)::int, 0) AS forward_count,
+            COALESCE((c.stage_sequence < c.previous_stage_sequence)::int, 0) AS backward_count
         """)
 
     def _from(self):
-        return SQL("""
-            (SELECT s.*,
-                    lag(s.date) OVER w AS previous_date,
-                    lag(s.stage_id) OVER w AS previous_stage_id,
-                    lag(s.stage_sequence) OVER w AS previous_sequence,
-                    lag(s.expected_revenue) OVER w AS previous_revenue,
-                    lag(s.date_deadline) OVER w AS previous_deadline
-               FROM sales_cycle_snapshot s
-             WINDOW w AS (PARTITION BY s.lead_id ORDER BY s.date)) c
-        """)
+        return SQL("sales_cycle_snapshot c")
 
     def _where(self):
         return SQL("c.previous_date IS NOT NULL")

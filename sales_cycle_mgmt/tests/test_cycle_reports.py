@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -155,6 +155,11 @@ class TestFunnelAndSnapshots(SalesCycleCommon):
                     "date_deadline": "2026-07-31"})
         with self.mock_datetime_and_now(datetime(2026, 6, 8, 8)):
             Snapshot._cron_take()
+        second = Snapshot.search([("lead_id", "=", lead.id), ("date", "=", "2026-06-08")])
+        self.assertRecordValues(second, [{
+            "previous_date": date(2026, 6, 1), "previous_stage_id": self.stage_team1_1.id,
+            "previous_revenue": 1000.0, "previous_deadline": date(2026, 6, 30),
+        }])
         lead.write({"stage_id": self.stage_gen_1.id, "date_deadline": "2026-08-31"})
         with self.mock_datetime_and_now(datetime(2026, 6, 15, 8)):
             Snapshot._cron_take()
