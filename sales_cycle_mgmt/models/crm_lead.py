@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -52,6 +52,11 @@ class CrmLead(models.Model):
         "Backward Moves", compute="_compute_cycle_counts", store=True, copy=False,
         help="Times the lead went back to an earlier stage.",
     )
+    cycle_phase_reached_ids = fields.Many2many(
+        "sales.cycle.phase", "crm_lead_cycle_phase_reached_rel", "lead_id", "phase_id",
+        "Phases Reached", compute="_compute_cycle_counts", store=True, copy=False,
+        help="Phases of the stages the lead has been in; the funnel counts from them.",
+    )
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
     next_followup_date = fields.Date(
         "Next Follow-up", compute="_compute_next_followup_date", store=True,
@@ -82,7 +87,7 @@ class CrmLead(models.Model):
 
     @api.depends("stage_id")
     def _compute_cycle_counts(self):
-        """The counts after the lead's stage change, from its stays so far: this
+        """The counts and phases after the lead's stage change, from its stays so far: this
         runs when the change is flushed, before _sync_stage_history writes the
         new stay, so the open stay is the one being left. One query per batch;
         the same rule of direction as the stays (stage sequence, then id)."""
@@ -94,25 +99,29 @@ class CrmLead(models.Model):
                 SELECT lead_id, count(DISTINCT stage_id),
                        count(*) FILTER (WHERE direction = 'backward'),
                        array_agg(DISTINCT stage_id),
-                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1]
+                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1],
+                       array_remove(array_agg(DISTINCT cycle_phase_id), NULL)
                   FROM sales_cycle_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id
             """, stored.ids))
             past = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         stages = self.stage_id | self.env["crm.stage"].browse({row[3] for row in past.values()} - {None})
         order = {stage.id: (stage.sequence, stage.id) for stage in stages}
         groups = defaultdict(list)
-        for lead, stage_id in zip(self, self.mapped(lambda lead: lead.stage_id.id), strict=True):
-            passed, backward, seen, last = past.get(lead._origin.id, (0, 0, [], None))
-            if stage_id and stage_id not in seen:
+        for lead in self:
+            stage = lead.stage_id
+            passed, backward, seen, last, phases = past.get(lead._origin.id, (0, 0, [], None, []))
+            if stage and stage.id not in seen:
                 passed += 1
-            if stage_id and last and last != stage_id and order[stage_id] < order[last]:
+            if stage and last and last != stage.id and order[stage.id] < order[last]:
                 backward += 1
-            groups[passed, backward].append(lead.id)
-        # one assignment per distinct pair, not two per lead
-        for (passed, backward), ids in groups.items():
+            phases = frozenset(phases) | frozenset(stage.cycle_phase_id.ids)
+            groups[passed, backward, phases].append(lead.id)
+        # one assignment per distinct value, not one per lead
+        for (passed, backward, phases), ids in groups.items():
             leads = self.browse(ids)
             leads.cycle_stage_count = passed
             leads.cycle_backward_count = backward
+            leads.cycle_phase_reached_ids = [Command.set(list(phases))]
 
     @api.depends("followup_ids.state", "followup_ids.date_due")
     def _compute_next_followup_date(self):

@@ -6,6 +6,9 @@ from odoo.tools import SQL
 
 from ..report.sales_cycle_sql_report import disable_jit
 
+# what crm_lead._compute_cycle_counts keeps on the lead, written here in bulk too
+LEAD_FIGURES = ["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"]
+
 
 class SalesCycleStageHistory(models.Model):
     """One row per stay of a lead in a stage, written in set-based SQL by crm.lead
@@ -167,7 +170,12 @@ class SalesCycleStageHistory(models.Model):
              LEFT JOIN crm_stage s ON s.id = o.stage_id
              LEFT JOIN crm_stage ps ON ps.id = o.prev_stage
              LEFT JOIN crm_stage ns ON ns.id = o.next_stage
-             RETURNING lead_id, stage_id, direction
+             RETURNING lead_id, stage_id, cycle_phase_id, direction
+            ),
+            phases AS (
+                INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+                SELECT DISTINCT lead_id, cycle_phase_id FROM inserted WHERE cycle_phase_id IS NOT NULL
+                ON CONFLICT DO NOTHING
             ),
             counts AS (
                 SELECT lead_id, count(DISTINCT stage_id) AS stage_count,
@@ -188,7 +196,7 @@ class SalesCycleStageHistory(models.Model):
             SELECT COALESCE(sum(stays), 0) FROM counts
         """, field_id=field.id))
         count = self.env.cr.fetchone()[0]
-        self.env["crm.lead"].invalidate_model(["cycle_stage_count", "cycle_backward_count"])
+        self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
         return count
 
@@ -196,18 +204,18 @@ class SalesCycleStageHistory(models.Model):
     def _recompute_lead_figures(self, lead_ids=None):
         """Derive from the stays of ``lead_ids`` what the live path writes move
         by move: where each stay led to (crm_lead._sync_stage_history) and the
-        leads' stage and backward-move counts (crm_lead._compute_cycle_counts).
-        For stays written in bulk (backfill, demo), two statements. Without
+        leads' stage and backward-move counts and phases reached
+        (crm_lead._compute_cycle_counts). For stays written in bulk (demo,
+        imports, benchmarks), one statement each, whatever the number. Without
         ``lead_ids``: the leads with stays written in bulk since, whose last
         stay has no direction of exit yet while they have left it."""
-        if lead_ids is None:
-            where = SQL("""lead_id IN (SELECT lead_id FROM sales_cycle_stage_history
-                                        WHERE date_out IS NOT NULL AND next_direction IS NULL)""")
-        else:
-            where = SQL("lead_id = ANY(%s)", list(lead_ids))
         self.flush_model()
+        if lead_ids is None:
+            self.env.cr.execute("""SELECT DISTINCT lead_id FROM sales_cycle_stage_history
+                                    WHERE date_out IS NOT NULL AND next_direction IS NULL""")
+            lead_ids = [row[0] for row in self.env.cr.fetchall()]
+        where = SQL("lead_id = ANY(%s)", list(lead_ids))
         self.env["crm.lead"].flush_model(["stage_id"])
-        # the leads first: the stays' update below fills what selects them
         self.env.cr.execute(SQL("""
             UPDATE crm_lead l
                SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
@@ -226,7 +234,13 @@ class SalesCycleStageHistory(models.Model):
                     WINDOW w AS (PARTITION BY lead_id ORDER BY date_in, id)) d
              WHERE h.id = d.id
         """, where))
-        self.env["crm.lead"].invalidate_model(["cycle_stage_count", "cycle_backward_count"])
+        self.env.cr.execute(SQL("""
+            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+            SELECT DISTINCT lead_id, cycle_phase_id FROM sales_cycle_stage_history
+             WHERE %s AND cycle_phase_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+        """, where))
+        self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
 
     @api.model

@@ -50,12 +50,12 @@ class SalesCycleFunnelReport(models.Model):
     def _from(self):
         return SQL("""
             crm_lead l
+            -- the phases each lead reached, kept on the lead as it moves
             JOIN (
-                SELECT h.lead_id, max(ph.sequence) AS max_sequence,
-                       array_agg(DISTINCT ph.id) AS phase_ids
-                  FROM sales_cycle_stage_history h
-                  JOIN sales_cycle_phase ph ON ph.id = h.cycle_phase_id
-              GROUP BY h.lead_id
+                SELECT r.lead_id, max(ph.sequence) AS max_sequence, array_agg(ph.id) AS phase_ids
+                  FROM crm_lead_cycle_phase_reached_rel r
+                  JOIN sales_cycle_phase ph ON ph.id = r.phase_id
+              GROUP BY r.lead_id
             ) r ON r.lead_id = l.id
             CROSS JOIN sales_cycle_phase p
         """)

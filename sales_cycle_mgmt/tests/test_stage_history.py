@@ -186,6 +186,8 @@ class TestStageHistory(SalesCycleCommon):
             counts.append((lead.cycle_stage_count, lead.cycle_backward_count))
         # back in a stage it had been in: no new stage passed
         self.assertEqual(counts, [(2, 0), (3, 1), (3, 1), (4, 1)])
+        self.assertEqual(lead.cycle_phase_reached_ids, self.phase_prospecting | self.phase_qualification
+                         | self.phase_proposal | self.phase_closing)
         self.assertRecordValues(self._stays(lead), [
             {"stage_id": self.stage_team1_1.id, "next_stage_id": self.stage_team1_2.id,
              "next_direction": "forward"},
@@ -206,7 +208,7 @@ class TestStageHistory(SalesCycleCommon):
         leads[1].stage_id = False  # left every stage
         stays = self.History.search([("lead_id", "in", leads.ids)], order="id")
         live_stays = stays.read(["next_stage_id", "next_direction"])
-        live_leads = leads.read(["cycle_stage_count", "cycle_backward_count"])
+        live_leads = leads.read(["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"])
         self.assertEqual([(r["cycle_stage_count"], r["cycle_backward_count"]) for r in live_leads],
                          [(4, 1), (3, 1), (2, 0)])
         self.env.cr.execute(
@@ -217,10 +219,15 @@ class TestStageHistory(SalesCycleCommon):
             "UPDATE crm_lead SET cycle_stage_count = 0, cycle_backward_count = 0 WHERE id = ANY(%s)",
             [leads.ids],
         )
+        self.env.cr.execute(
+            "DELETE FROM crm_lead_cycle_phase_reached_rel WHERE lead_id = ANY(%s)", [leads.ids]
+        )
         self.env.invalidate_all()
         self.History._recompute_lead_figures()
         self.assertEqual(stays.read(["next_stage_id", "next_direction"]), live_stays)
-        self.assertEqual(leads.read(["cycle_stage_count", "cycle_backward_count"]), live_leads)
+        self.assertEqual(
+            leads.read(["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"]), live_leads
+        )
         report = self.env["sales.cycle.report"].search([("lead_id", "in", leads.ids)])
         figures = {row.lead_id: (row.stages_passed, row.backward_moves) for row in report}
         self.assertEqual([figures[lead] for lead in leads], [(4, 1), (3, 1), (2, 0)])
