@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -52,9 +52,10 @@ class CrmLead(models.Model):
         "Backward Moves", compute="_compute_cycle_counts", store=True, copy=False,
         help="Times the lead went back to an earlier stage.",
     )
+    # written by the statement that opens each stay (_sync_stage_history)
     cycle_phase_reached_ids = fields.Many2many(
         "sales.cycle.phase", "crm_lead_cycle_phase_reached_rel", "lead_id", "phase_id",
-        "Phases Reached", compute="_compute_cycle_counts", store=True, copy=False,
+        "Phases Reached", readonly=True, copy=False,
         help="Phases of the stages the lead has been in; the funnel counts from them.",
     )
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
@@ -87,7 +88,7 @@ class CrmLead(models.Model):
 
     @api.depends("stage_id")
     def _compute_cycle_counts(self):
-        """The counts and phases after the lead's stage change, from its stays so far: this
+        """The counts after the lead's stage change, from its stays so far: this
         runs when the change is flushed, before _sync_stage_history writes the
         new stay, so the open stay is the one being left. One query per batch;
         the same rule of direction as the stays (stage sequence, then id)."""
@@ -99,8 +100,7 @@ class CrmLead(models.Model):
                 SELECT lead_id, count(DISTINCT stage_id),
                        count(*) FILTER (WHERE direction = 'backward'),
                        array_agg(DISTINCT stage_id),
-                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1],
-                       array_remove(array_agg(DISTINCT cycle_phase_id), NULL)
+                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1]
                   FROM sales_cycle_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id
             """, stored.ids))
             past = {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -109,19 +109,17 @@ class CrmLead(models.Model):
         groups = defaultdict(list)
         for lead in self:
             stage = lead.stage_id
-            passed, backward, seen, last, phases = past.get(lead._origin.id, (0, 0, [], None, []))
+            passed, backward, seen, last = past.get(lead._origin.id, (0, 0, [], None))
             if stage and stage.id not in seen:
                 passed += 1
             if stage and last and last != stage.id and order[stage.id] < order[last]:
                 backward += 1
-            phases = frozenset(phases) | frozenset(stage.cycle_phase_id.ids)
-            groups[passed, backward, phases].append(lead.id)
-        # one assignment per distinct value, not one per lead
-        for (passed, backward, phases), ids in groups.items():
+            groups[passed, backward].append(lead.id)
+        # one assignment per distinct pair, not two per lead
+        for (passed, backward), ids in groups.items():
             leads = self.browse(ids)
             leads.cycle_stage_count = passed
             leads.cycle_backward_count = backward
-            leads.cycle_phase_reached_ids = [Command.set(list(phases))]
 
     @api.depends("followup_ids.state", "followup_ids.date_due")
     def _compute_next_followup_date(self):
@@ -244,9 +242,11 @@ class CrmLead(models.Model):
                      WHERE l.id = ANY(%(ids)s) AND o.stage_id IS DISTINCT FROM l.stage_id) c
              WHERE h.id = c.id
         """, **params))
-        # 2. open a stay for the leads in a stage without an open stay; the
-        #    direction compares with the stay just closed
+        # 2. open a stay for the leads in a stage without an open stay (the
+        #    direction compares with the stay just closed), and note its phase
+        #    among the phases the lead reached
         self.env.cr.execute(SQL("""
+          WITH opened AS (
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
                     date_in, direction)
@@ -266,9 +266,14 @@ class CrmLead(models.Model):
              WHERE l.id = ANY(%(ids)s)
                AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
                                 WHERE o.lead_id = l.id AND o.date_out IS NULL)
+            RETURNING lead_id, cycle_phase_id
+          )
+            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+            SELECT DISTINCT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
+            ON CONFLICT DO NOTHING
         """, **params))
         self.env["sales.cycle.stage.history"].invalidate_model()
-        self.invalidate_recordset(["stage_history_ids"])
+        self.invalidate_recordset(["stage_history_ids", "cycle_phase_reached_ids"])
 
     def _check_exit_gate(self, new_stage):
         """Refuse a forward move out of a gated stage while required exit
