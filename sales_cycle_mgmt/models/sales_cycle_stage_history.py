@@ -195,7 +195,7 @@ class SalesCycleStageHistory(models.Model):
             )
             SELECT COALESCE(sum(stays), 0) FROM counts
         """, field_id=field.id))
-        count = self.env.cr.fetchone()[0]
+        count = int(self.env.cr.fetchone()[0])
         self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
         return count
