@@ -257,14 +257,16 @@ class SalesOneOnOne(models.Model):
     def _carry_open_topics(self):
         """Open topics whose session is over (held, cancelled) or that have no
         session yet go to the series' next planned session."""
-        for series in self:
+        with_next = self.filtered("next_session_id")
+        if not with_next:
+            return
+        # one search for every series of the batch, then grouped
+        open_topics = self.env["sales.one.on.one.topic"].sudo().search([
+            ("series_id", "in", with_next.ids), ("done", "=", False),
+            "|", ("session_id", "=", False), ("session_id.state", "!=", "planned"),
+        ])
+        for series, topics in open_topics.grouped("series_id").items():
             target = series.next_session_id
-            if not target:
-                continue
-            topics = self.env["sales.one.on.one.topic"].sudo().search([
-                ("series_id", "=", series.id), ("done", "=", False),
-                "|", ("session_id", "=", False), ("session_id.state", "!=", "planned"),
-            ])
             carried = topics.filtered("session_id")
             for count, group in carried.grouped("carried_count").items():
                 group.write({"session_id": target.id, "carried_count": count + 1})
