@@ -52,7 +52,7 @@ TARGET_RATIO = 2.0
 # model, group-bys, aggregates: what each report's pivot asks by default
 REPORTS = [
     ("sales.cycle.report", ["team_id"],
-     ["lead_count:sum", "win_rate:avg", "cycle_days:avg", "stages_passed:avg", "backward_moves:sum",
+     ["lead_count:sum", "win_rate:avg", "cycle_days:avg", "stage_changes:avg", "backward_moves:sum",
       "expected_revenue:sum"]),
     ("sales.cycle.stage.report", ["stage_id"],
      ["stay_count:sum", "duration_days:avg", "max_duration_days:max", "conversion_rate:avg",

@@ -13,8 +13,10 @@ from .cron_progress import commit_progress, try_cron_lock
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # the stage's phase; not a related field, which assigns lead by lead
     cycle_phase_id = fields.Many2one(
-        related="stage_id.cycle_phase_id", store=True, string="Cycle Phase"
+        "sales.cycle.phase", compute="_compute_cycle_phase_id", store=True,
+        help="Phase of the lead's current stage.",
     )
     stage_guidance = fields.Html(related="stage_id.guidance", string="Stage Guidance")
     stage_checklist_item_ids = fields.One2many(related="stage_id.checklist_item_ids")
@@ -43,13 +45,14 @@ class CrmLead(models.Model):
         help="Stayed in its stage longer than the stage's benchmark or target.",
     )
     stalled_since = fields.Datetime(readonly=True, copy=False)
-    # written with the stage itself (same UPDATE), read by the cycle report
+    # counted move by move from what the ORM already holds (_sync_stage_history)
+    # and written by the UPDATE that writes the stage: no query of their own
     cycle_stage_count = fields.Integer(
-        "Stages Passed", compute="_compute_cycle_counts", store=True, copy=False,
-        help="Distinct stages the lead has been in, the current one included.",
+        "Stage Changes", readonly=True, copy=False,
+        help="Times the lead moved to another stage, backward moves included.",
     )
     cycle_backward_count = fields.Integer(
-        "Backward Moves", compute="_compute_cycle_counts", store=True, copy=False,
+        "Backward Moves", readonly=True, copy=False,
         help="Times the lead went back to an earlier stage.",
     )
     # written by the statement that opens each stay (_sync_stage_history)
@@ -78,6 +81,12 @@ class CrmLead(models.Model):
         string="Customer Questions", groups="sales_team.group_sale_salesman",
     )
 
+    @api.depends("stage_id.cycle_phase_id")
+    def _compute_cycle_phase_id(self):
+        # one assignment per stage: a move of 500 leads costs one, not 500
+        for stage, leads in self.grouped("stage_id").items():
+            leads.cycle_phase_id = stage.cycle_phase_id
+
     @api.depends("stage_id", "checklist_done_ids")
     def _compute_checklist_progress(self):
         for lead in self:
@@ -85,41 +94,6 @@ class CrmLead(models.Model):
             # _origin: in the form's onchange, ticked items are new-record wrappers
             done = items & lead.checklist_done_ids._origin
             lead.checklist_progress = round(100 * len(done) / len(items)) if items else 0
-
-    @api.depends("stage_id")
-    def _compute_cycle_counts(self):
-        """The counts after the lead's stage change, from its stays so far: this
-        runs when the change is flushed, before _sync_stage_history writes the
-        new stay, so the open stay is the one being left. One query per batch;
-        the same rule of direction as the stays (stage sequence, then id)."""
-        stored = self._origin.filtered("id")
-        past = {}
-        if stored:
-            self.env["sales.cycle.stage.history"].flush_model()
-            self.env.cr.execute(SQL("""
-                SELECT lead_id, count(DISTINCT stage_id),
-                       count(*) FILTER (WHERE direction = 'backward'),
-                       array_agg(DISTINCT stage_id),
-                       (array_agg(stage_id ORDER BY date_in DESC, id DESC))[1]
-                  FROM sales_cycle_stage_history WHERE lead_id = ANY(%s) GROUP BY lead_id
-            """, stored.ids))
-            past = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        stages = self.stage_id | self.env["crm.stage"].browse({row[3] for row in past.values()} - {None})
-        order = {stage.id: (stage.sequence, stage.id) for stage in stages}
-        groups = defaultdict(list)
-        for lead in self:
-            stage = lead.stage_id
-            passed, backward, seen, last = past.get(lead._origin.id, (0, 0, [], None))
-            if stage and stage.id not in seen:
-                passed += 1
-            if stage and last and last != stage.id and order[stage.id] < order[last]:
-                backward += 1
-            groups[passed, backward].append(lead.id)
-        # one assignment per distinct pair, not two per lead
-        for (passed, backward), ids in groups.items():
-            leads = self.browse(ids)
-            leads.cycle_stage_count = passed
-            leads.cycle_backward_count = backward
 
     @api.depends("followup_ids.state", "followup_ids.date_due")
     def _compute_next_followup_date(self):
@@ -158,7 +132,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         # a team or type change can move the stage too (crm recomputes it)
         stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
-        stages_before = {lead.id: lead.stage_id.id for lead in self} if stage_moves else {}
+        stages_before = {lead.id: lead.stage_id for lead in self} if stage_moves else {}
         if vals.get("stage_id") and "checklist_done_ids" in vals:
             # the form saves ticks and the statusbar's stage in one write: the
             # gate must see the ticks
@@ -166,8 +140,8 @@ class CrmLead(models.Model):
             vals = {k: v for k, v in vals.items() if k != "checklist_done_ids"}
         if vals.get("stage_id"):
             self._check_exit_gate(self.env["crm.stage"].browse(vals["stage_id"]))
-            moving = self.browse(lead_id for lead_id, stage_id in stages_before.items()
-                                 if stage_id != vals["stage_id"])
+            moving = self.browse(lead_id for lead_id, stage in stages_before.items()
+                                 if stage.id != vals["stage_id"])
             stalled = moving.filtered("is_stalled")
             if stalled:
                 # the stall ends with the stay; its reminder goes too
@@ -178,10 +152,7 @@ class CrmLead(models.Model):
                     super(CrmLead, stalled).write({"is_stalled": False, "stalled_since": False})
         res = super().write(vals)
         if stage_moves:
-            # only leads that really changed stage cost the two history statements
-            moved = self.filtered(lambda lead: lead.stage_id.id != stages_before[lead.id])
-            if moved:
-                moved._sync_stage_history(date_in=None if "stage_id" in vals else self.env.cr.now())
+            self._sync_stage_history(stages_before, date_in=None if "stage_id" in vals else self.env.cr.now())
         return res
 
     def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
@@ -206,74 +177,105 @@ class CrmLead(models.Model):
     # STAGE HISTORY
     # ------------------------------------------------------------
 
-    def _sync_stage_history(self, date_in=None):
-        """Close the current stay and open a new one for every lead of ``self``
-        whose stage differs from its open stay: two statements for the whole
-        batch, whatever its size (the partial unique index on open stays needs
-        the close to land before the insert).
+    def _sync_stage_history(self, stages_before=None, date_in=None):
+        """Close the open stay and open one in the new stage for every lead of
+        ``self`` that changed stage since ``stages_before`` ({lead id: stage};
+        None on create, where every lead enters its first stage): two
+        statements for the whole batch, whatever its size (the partial unique
+        index on open stays needs the close to land before the insert).
 
-        ``date_in`` defaults to the lead's ``date_last_stage_update``, which stock
-        crm sets on every stage change, so both agree to the second.
+        How each lead moved (first, forward, backward) and its counts come
+        from the stages the ORM already holds, so the counts ride on the
+        UPDATE that writes the stage and no query reads the past stays.
+        ``date_in`` defaults to the lead's ``date_last_stage_update``, which
+        stock crm sets on every stage change, so both agree to the second.
         """
-        if not self.ids:
+        changed = []  # (lead, stage before, stage now)
+        for lead in self:
+            new = lead.stage_id
+            old = stages_before[lead.id] if stages_before is not None else new.browse()
+            if stages_before is None or new != old:
+                changed.append((lead, old, new))
+        if not changed:
             return
+        if stages_before is not None:
+            # a lead back in a stage after having none moves from its last stay
+            last = self._last_stay_stages([lead.id for lead, old, new in changed if new and not old])
+            changed = [(lead, old or last.get(lead.id, old), new) for lead, old, new in changed]
+        moves = {}  # lead -> direction of its new stay (None: it left every stage)
+        counted = defaultdict(list)  # (stage changes, backward moves) -> lead ids
+        for lead, old, new in changed:
+            if not new or not old:
+                moves[lead] = "first" if new else None
+                continue
+            backward = (new.sequence, new.id) < (old.sequence, old.id)
+            moves[lead] = "backward" if backward else "forward"
+            counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
+        moved = self.browse(lead.id for lead in moves)
+        counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
+        with self.env.protecting(counts, moved):
+            # protected: a plain cache write, flushed with the stage below
+            for (changes, backward), lead_ids in counted.items():
+                leads = self.browse(lead_ids)
+                leads.cycle_stage_count = changes
+                leads.cycle_backward_count = backward
         # every pending field, not only those read below: a partial flush writes
         # the lead rows now and the fields recomputed from the new stage
         # (cycle_phase_id, probability...) in a second UPDATE of the same rows
-        self.flush_recordset()
-        params = {"ids": self.ids, "date_in": date_in}
-        # 1. close the open stays whose stage is no longer the lead's, noting
-        #    where the lead went (the direction rule of the stay opened below)
+        moved.flush_recordset()
+        params = {
+            "ids": moved.ids,
+            "directions": [moves[lead] for lead in moved],
+            "date_in": date_in,
+        }
+        # 1. close the open stays, noting where each lead went
         self.env.cr.execute(SQL("""
             UPDATE sales_cycle_stage_history h
-               SET date_out = c.date_out, duration_days = c.days, max_duration_days = c.days,
-                   next_stage_id = c.next_stage_id, next_direction = c.next_direction
-              FROM (SELECT o.id, x.date_out, l.stage_id AS next_stage_id,
-                           EXTRACT(EPOCH FROM x.date_out - o.date_in) / 86400.0 AS days,
-                           CASE WHEN l.stage_id IS NULL THEN NULL
-                                WHEN (ns.sequence, ns.id) < (os.sequence, os.id) THEN 'backward'
-                                ELSE 'forward' END AS next_direction
-                      FROM crm_lead l
-                      JOIN sales_cycle_stage_history o ON o.lead_id = l.id AND o.date_out IS NULL
-                 LEFT JOIN crm_stage ns ON ns.id = l.stage_id
-                 LEFT JOIN crm_stage os ON os.id = o.stage_id
-                CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(%(date_in)s, l.date_last_stage_update),
-                                                    o.date_in) AS date_out) x
-                     WHERE l.id = ANY(%(ids)s) AND o.stage_id IS DISTINCT FROM l.stage_id) c
-             WHERE h.id = c.id
+               SET date_out = GREATEST(c.moved_at, h.date_in),
+                   duration_days = GREATEST(EXTRACT(EPOCH FROM c.moved_at - h.date_in) / 86400.0, 0),
+                   max_duration_days = GREATEST(EXTRACT(EPOCH FROM c.moved_at - h.date_in) / 86400.0, 0),
+                   next_stage_id = c.stage_id, next_direction = NULLIF(c.direction, 'first')
+              FROM (SELECT m.lead_id, m.direction, l.stage_id,
+                           COALESCE(%(date_in)s, l.date_last_stage_update) AS moved_at
+                      FROM unnest(%(ids)s::int[], %(directions)s::varchar[]) AS m(lead_id, direction)
+                      JOIN crm_lead l ON l.id = m.lead_id) c
+             WHERE h.lead_id = ANY(%(ids)s) AND h.date_out IS NULL  -- the open stays' index
+               AND h.lead_id = c.lead_id AND h.stage_id IS DISTINCT FROM c.stage_id
         """, **params))
-        # 2. open a stay for the leads in a stage without an open stay (the
-        #    direction compares with the stay just closed), and note its phase
-        #    among the phases the lead reached
+        # 2. open the new stays, and note their phase among the phases the
+        #    lead reached
         self.env.cr.execute(SQL("""
           WITH opened AS (
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
                     date_in, direction)
             SELECT l.id, l.stage_id, s.cycle_phase_id, l.team_id, l.user_id, l.company_id,
-                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), d.direction
-              FROM crm_lead l
+                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), m.direction
+              FROM unnest(%(ids)s::int[], %(directions)s::varchar[]) AS m(lead_id, direction)
+              JOIN crm_lead l ON l.id = m.lead_id
               JOIN crm_stage s ON s.id = l.stage_id
-         LEFT JOIN LATERAL (
-                    SELECT h.id, h.stage_id FROM sales_cycle_stage_history h
-                     WHERE h.lead_id = l.id
-                  ORDER BY h.date_in DESC, h.id DESC LIMIT 1
-                   ) p ON TRUE
-         LEFT JOIN crm_stage ps ON ps.id = p.stage_id
-        CROSS JOIN LATERAL (SELECT CASE WHEN p.id IS NULL THEN 'first'
-                                        WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
-                                        ELSE 'forward' END AS direction) d
-             WHERE l.id = ANY(%(ids)s)
-               AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
+             WHERE NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
                                 WHERE o.lead_id = l.id AND o.date_out IS NULL)
             RETURNING lead_id, cycle_phase_id
           )
             INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
-            SELECT DISTINCT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
+            SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
             ON CONFLICT DO NOTHING
         """, **params))
         self.env["sales.cycle.stage.history"].invalidate_model()
-        self.invalidate_recordset(["stage_history_ids", "cycle_phase_reached_ids"])
+        moved.invalidate_recordset(["stage_history_ids", "cycle_phase_reached_ids"])
+
+    def _last_stay_stages(self, lead_ids):
+        """{lead id: stage of its latest stay} for ``lead_ids`` (usually none)."""
+        if not lead_ids:
+            return {}
+        self.env.cr.execute(SQL("""
+            SELECT DISTINCT ON (lead_id) lead_id, stage_id FROM sales_cycle_stage_history
+             WHERE lead_id = ANY(%s) AND stage_id IS NOT NULL
+          ORDER BY lead_id, date_in DESC, id DESC
+        """, lead_ids))
+        Stage = self.env["crm.stage"]
+        return {lead_id: Stage.browse(stage_id) for lead_id, stage_id in self.env.cr.fetchall()}
 
     def _check_exit_gate(self, new_stage):
         """Refuse a forward move out of a gated stage while required exit

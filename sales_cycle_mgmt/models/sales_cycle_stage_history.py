@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from ..report.sales_cycle_sql_report import disable_jit
 
-# what crm_lead._compute_cycle_counts keeps on the lead, written here in bulk too
+# what crm_lead._sync_stage_history keeps on the lead, written here in bulk too
 LEAD_FIGURES = ["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"]
 
 
@@ -108,6 +108,7 @@ class SalesCycleStageHistory(models.Model):
         # statistics the planner expects one and nests loops over CTE scans,
         # quadratic in the number of leads
         self.env.cr.execute("ANALYZE sales_cycle_stage_history")
+        disable_jit(self.env.cr)  # compiling this plan costs more than running it
         field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
         self.env.cr.execute(SQL("""
             WITH todo AS (
@@ -178,13 +179,13 @@ class SalesCycleStageHistory(models.Model):
                 ON CONFLICT DO NOTHING
             ),
             counts AS (
-                SELECT lead_id, count(DISTINCT stage_id) AS stage_count,
+                SELECT lead_id, count(*) FILTER (WHERE direction != 'first') AS stage_count,
                        count(*) FILTER (WHERE direction = 'backward') AS backward_count,
                        count(*) AS stays
                   FROM inserted GROUP BY lead_id
             ),
-            -- the leads' counts (crm_lead._compute_cycle_counts), where the
-            -- rebuilt past changes them
+            -- the leads' counts (as crm_lead._sync_stage_history keeps them),
+            -- where the rebuilt past changes them
             updated AS (
                 UPDATE crm_lead l
                    SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
@@ -204,8 +205,7 @@ class SalesCycleStageHistory(models.Model):
     def _recompute_lead_figures(self, lead_ids=None):
         """Derive from the stays of ``lead_ids`` what the live path writes move
         by move: where each stay led to (crm_lead._sync_stage_history) and the
-        leads' stage and backward-move counts and phases reached
-        (crm_lead._compute_cycle_counts). For stays written in bulk (demo,
+        leads' stage-change and backward-move counts and phases reached. For stays written in bulk (demo,
         imports, benchmarks), one statement each, whatever the number. Without
         ``lead_ids``: the leads with stays written in bulk since, whose last
         stay has no direction of exit yet while they have left it."""
@@ -219,7 +219,7 @@ class SalesCycleStageHistory(models.Model):
         self.env.cr.execute(SQL("""
             UPDATE crm_lead l
                SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
-              FROM (SELECT lead_id, count(DISTINCT stage_id) AS stage_count,
+              FROM (SELECT lead_id, count(*) FILTER (WHERE direction != 'first') AS stage_count,
                            count(*) FILTER (WHERE direction = 'backward') AS backward_count
                       FROM sales_cycle_stage_history WHERE %s GROUP BY lead_id) c
              WHERE l.id = c.lead_id

@@ -4,7 +4,7 @@ from odoo.tools import SQL
 
 class SalesCycleReport(models.Model):
     """One row per lead: where it is in the cycle, how long the cycle took, how
-    it moved (stages passed, backward moves) and what it is worth."""
+    it moved (stage changes, backward moves) and what it is worth."""
 
     _name = "sales.cycle.report"
     _description = "Sales Cycle Analysis"
@@ -38,7 +38,9 @@ class SalesCycleReport(models.Model):
         readonly=True, aggregator="avg", digits=(16, 1),
         help="From creation to closing, or to now while open.",
     )
-    stages_passed = fields.Integer(readonly=True, aggregator="avg")
+    stage_changes = fields.Integer(
+        readonly=True, aggregator="avg", help="Times the lead moved to another stage."
+    )
     backward_moves = fields.Integer(readonly=True, aggregator="sum")
     expected_revenue = fields.Float(readonly=True, aggregator="sum")
     prorated_revenue = fields.Float(readonly=True, aggregator="sum")
@@ -54,7 +56,7 @@ class SalesCycleReport(models.Model):
             date_part('epoch', COALESCE(
                 CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
                 now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS cycle_days,
-            COALESCE(l.cycle_stage_count, 0) AS stages_passed,
+            COALESCE(l.cycle_stage_count, 0) AS stage_changes,
             COALESCE(l.cycle_backward_count, 0) AS backward_moves,
             l.expected_revenue,
             l.expected_revenue * l.probability / 100.0 AS prorated_revenue

@@ -57,7 +57,7 @@ class TestBackfill(SalesCycleCommon):
         self.assertEqual((lead_a.cycle_stage_count, lead_a.cycle_backward_count), (3, 1))
         self.assertEqual(lead_a.cycle_phase_reached_ids,
                          self.phase_prospecting | self.phase_qualification | self.phase_proposal)
-        self.assertEqual((lead_c.cycle_stage_count, lead_c.cycle_backward_count), (1, 0))
+        self.assertEqual((lead_c.cycle_stage_count, lead_c.cycle_backward_count), (0, 0))
         self.assertEqual(len(stays_a.filtered(lambda s: not s.date_out)), 1)
         self.assertEqual(self._stays(lead_c).date_in, lead_c.create_date, "one open stay")
         self.assertFalse(self._stays(lead_c).date_out)

@@ -44,11 +44,11 @@ class TestCycleReports(SalesCycleCommon):
         rows = {r.lead_id: r for r in self.Report.search([("lead_id", "in", (a | b | c).ids)])}
         self.assertEqual(rows[a].won_status, "won")
         self.assertAlmostEqual(rows[a].cycle_days, 10.0, places=3)
-        self.assertEqual(rows[a].stages_passed, 4)
+        self.assertEqual(rows[a].stage_changes, 3)
         self.assertEqual(rows[a].backward_moves, 0)
         self.assertEqual(rows[b].won_status, "lost")
         self.assertAlmostEqual(rows[b].cycle_days, 8.0, places=3)
-        self.assertEqual(rows[b].stages_passed, 3, "1, team1_2 and gen_1")
+        self.assertEqual(rows[b].stage_changes, 2, "to team1_2, back to gen_1; lost is no move")
         self.assertEqual(rows[b].backward_moves, 1)
         self.assertEqual(rows[c].won_status, "pending")
         self.assertGreater(rows[c].cycle_days, 200, "open: counted up to now")

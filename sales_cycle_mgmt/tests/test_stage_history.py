@@ -179,13 +179,13 @@ class TestStageHistory(SalesCycleCommon):
 
     def test_stays_note_where_the_lead_went_and_the_lead_counts_its_moves(self):
         lead = self._create_opportunities(1)
-        self.assertEqual((lead.cycle_stage_count, lead.cycle_backward_count), (1, 0))
+        self.assertEqual((lead.cycle_stage_count, lead.cycle_backward_count), (0, 0))
         counts = []
         for stage in (self.stage_team1_2, self.stage_gen_1, self.stage_team1_2, self.stage_team1_won):
             lead.stage_id = stage
             counts.append((lead.cycle_stage_count, lead.cycle_backward_count))
-        # back in a stage it had been in: no new stage passed
-        self.assertEqual(counts, [(2, 0), (3, 1), (3, 1), (4, 1)])
+        # every move counts, back into a stage it had been in too
+        self.assertEqual(counts, [(1, 0), (2, 1), (3, 1), (4, 1)])
         self.assertEqual(lead.cycle_phase_reached_ids, self.phase_prospecting | self.phase_qualification
                          | self.phase_proposal | self.phase_closing)
         self.assertRecordValues(self._stays(lead), [
@@ -210,7 +210,7 @@ class TestStageHistory(SalesCycleCommon):
         live_stays = stays.read(["next_stage_id", "next_direction"])
         live_leads = leads.read(["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"])
         self.assertEqual([(r["cycle_stage_count"], r["cycle_backward_count"]) for r in live_leads],
-                         [(4, 1), (3, 1), (2, 0)])
+                         [(3, 1), (2, 1), (1, 0)])
         self.env.cr.execute(
             "UPDATE sales_cycle_stage_history SET next_stage_id = NULL, next_direction = NULL"
             " WHERE lead_id = ANY(%s)", [leads.ids],
@@ -229,5 +229,5 @@ class TestStageHistory(SalesCycleCommon):
             leads.read(["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"]), live_leads
         )
         report = self.env["sales.cycle.report"].search([("lead_id", "in", leads.ids)])
-        figures = {row.lead_id: (row.stages_passed, row.backward_moves) for row in report}
-        self.assertEqual([figures[lead] for lead in leads], [(4, 1), (3, 1), (2, 0)])
+        figures = {row.lead_id: (row.stage_changes, row.backward_moves) for row in report}
+        self.assertEqual([figures[lead] for lead in leads], [(3, 1), (2, 1), (1, 0)])
