@@ -235,13 +235,21 @@ class SalesOneOnOneSession(models.Model):
         followups = self.env["sales.followup"].sudo().search([
             ("user_id", "in", members.ids), ("is_overdue", "=", True),
         ])
+        # the scheduling runs as superuser: each manager is only told of the
+        # deals and follow-ups they may open (one check per manager)
+        visible = {
+            manager: (leads.with_user(manager)._filtered_access("read").sudo(),
+                      followups.with_user(manager)._filtered_access("read").sudo())
+            for manager in planned.series_id.manager_id
+        }
         open_topics = Topic.search([("series_id", "in", planned.series_id.ids), ("done", "=", False)])
         taken = {(t.series_id, t.lead_id) for t in open_topics if t.lead_id}
         taken |= {(t.series_id, t.followup_id) for t in open_topics if t.followup_id}
         vals_list = []
         for session in planned:
             series = session.series_id
-            for lead in leads.filtered(lambda lead, s=session: lead.user_id == s.member_id):
+            stalled, overdue = visible[series.manager_id]
+            for lead in stalled.filtered(lambda lead, s=session: lead.user_id == s.member_id):
                 if (series, lead) not in taken:
                     taken.add((series, lead))
                     vals_list.append({
@@ -249,7 +257,7 @@ class SalesOneOnOneSession(models.Model):
                         "lead_id": lead.id, "author_id": False,
                         "name": self.env._("Stalled deal: %(deal)s", deal=lead.name),
                     })
-            for followup in followups.filtered(lambda f, s=session: f.user_id == s.member_id):
+            for followup in overdue.filtered(lambda f, s=session: f.user_id == s.member_id):
                 if (series, followup) not in taken:
                     taken.add((series, followup))
                     vals_list.append({

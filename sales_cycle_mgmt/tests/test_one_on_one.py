@@ -219,6 +219,22 @@ class TestOneOnOne(OneOnOneCommon):
             self.assertEqual(nxt.topic_ids.filtered("lead_id").carried_count, 1, "carried, not duplicated")
             self.assertEqual(len(nxt.topic_ids), 2)
 
+    def test_suggestions_only_name_deals_the_manager_may_open(self):
+        with freeze_time(self.NOW):
+            lead = self.env["crm.lead"].create({
+                "name": "Confidential deal", "type": "opportunity", "user_id": self.member.id,
+                "is_stalled": True,
+            })
+            # Mona only sees her own documents: she may not open Mike's deal
+            self.assertFalse(lead.with_user(self.member2).has_access("read"))
+            peer_series = self.Series.sudo().create({
+                "manager_id": self.member2.id, "member_id": self.member.id,
+                "team_id": self.team.id, "first_date": self.FIRST,
+            })
+            self.assertFalse(self._planned(peer_series).topic_ids, "nothing named that she cannot open")
+            series = self._series()
+            self.assertEqual(self._planned(series).topic_ids.lead_id, lead)
+
     # ------------------------------------------------------------ event and session
 
     @freeze_time(OneOnOneCommon.NOW)
