@@ -1,12 +1,15 @@
 """Build sales_cycle_mgmt/README.rst from the fragments in sales_cycle_mgmt/readme/.
 
 The OCA way: fragments are edited, the README is generated. `--check` exits 1
-when README.rst is out of date (make test runs it).
+when README.rst is out of date or does not render cleanly (make test runs it).
 """
 
 import ast
+import io
 import pathlib
 import sys
+
+from docutils.core import publish_string
 
 ADDON = pathlib.Path(__file__).resolve().parent.parent / "sales_cycle_mgmt"
 SECTIONS = [
@@ -52,6 +55,13 @@ def main():
             sys.stderr.write(
                 "sales_cycle_mgmt/README.rst is out of date: run python tools/gen_readme.py\n"
             )
+            return 1
+        # what the Apps page and PyPI-style renderers would show: no warnings
+        warnings = io.StringIO()
+        publish_string(text, writer_name="html",
+                       settings_overrides={"warning_stream": warnings, "report_level": 2})
+        if warnings.getvalue():
+            sys.stderr.write(f"sales_cycle_mgmt/README.rst does not render cleanly:\n{warnings.getvalue()}")
             return 1
         return 0
     target.write_text(text)

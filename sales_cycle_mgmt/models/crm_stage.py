@@ -11,7 +11,7 @@ class CrmStage(models.Model):
     cycle_phase_id = fields.Many2one(
         "sales.cycle.phase",
         index=True,
-        ondelete="restrict",
+        ondelete="set null",  # a phase in use cannot be deleted but at uninstall
         help="Lifecycle phase this pipeline stage belongs to.",
     )
     target_days = fields.Integer(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # Stock crm stages and the phase each starts in (post_init_hook, see hooks.py).
 DEFAULT_STAGE_PHASES = {
@@ -38,6 +38,18 @@ class SalesCyclePhase(models.Model):
                         code=phase.code,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_stages(self):
+        # stages keep their phase; uninstalling the addon lets them go (the
+        # foreign key sets them empty)
+        stages = self.env["crm.stage"].search([("cycle_phase_id", "in", self.ids)])
+        if stages:
+            raise UserError(self.env._(
+                "These stages are in the phases to delete: %(stages)s. Give them another "
+                "phase first, or archive the phase.",
+                stages=", ".join(stages.mapped("name")),
+            ))
 
     @api.model
     def _assign_default_stage_phases(self):

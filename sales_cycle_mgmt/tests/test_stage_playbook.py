@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..hooks import uninstall_hook
 from .common import SalesCycleCommon
 
 
@@ -113,6 +114,23 @@ class TestStagePlaybook(SalesCycleCommon):
         self.assertEqual(lead.cycle_phase_id, self.phase_prospecting)
         self.stage_team1_1.cycle_phase_id = self.phase_qualification
         self.assertEqual(lead.cycle_phase_id, self.phase_qualification, "stored, follows the stage")
+
+    def test_phase_in_use_cannot_be_deleted(self):
+        with self.assertRaisesRegex(UserError, self.stage_team1_1.name):
+            self.phase_prospecting.unlink()
+        self.assertTrue(self.phase_prospecting.exists())
+        unused = self.env["sales.cycle.phase"].create({"name": "Renewal", "code": "renewal_test"})
+        unused.unlink()
+        self.assertFalse(unused.exists())
+
+    def test_uninstall_keeps_the_addons_reminders_as_todos(self):
+        lead = self._create_opportunities(1)
+        activity = lead.activity_schedule("sales_cycle_mgmt.mail_activity_type_stalled",
+                                          summary="Stalled: call back")
+        uninstall_hook(self.env)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(activity.summary, "Stalled: call back")
+        self.assertEqual(activity.res_id, lead.id)
 
     def _xmlid(self, record):
         return record.export_data(["id"])["datas"][0][0]
