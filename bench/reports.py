@@ -28,7 +28,6 @@ import platform
 import random
 import sys
 import time
-import traceback
 from datetime import datetime, timedelta
 
 from stage_history import (
@@ -36,6 +35,7 @@ from stage_history import (
     drop_db,
     env_for,
     explain_statements,
+    guarded_run,
     median,
     odoo_install,
     say,
@@ -319,28 +319,15 @@ def main(argv=None):
     config.parse_config(["-c", args.conf, "--log-level=warn"], setup_logging=True)
     log_dir = os.path.dirname(os.path.abspath(args.conf))
     dbname = f"{args.prefix}_reports"
-    rc = 0
     args.keep = args.keep or args.reuse
-    try:
+
+    def bench():
         if not args.reuse:
             drop_db(dbname)
         sizes, rows, times = run(args, dbname, log_dir)
         report(args, sizes, rows, times)
-    except Exception as exc:  # report, clean up, exit 1
-        say(f"benchmark failed: {exc!r}")
-        traceback.print_exc()
-        rc = 1
-    finally:
-        if args.keep:
-            say(f"keeping {dbname} (--keep)")
-        else:
-            say(f"dropping {dbname}")
-            try:
-                drop_db(dbname)
-            except Exception as exc:
-                say(f"could not drop {dbname}: {exc}")
-    say("done")
-    return rc
+
+    return guarded_run(bench, [dbname], args.keep)
 
 
 if __name__ == "__main__":

@@ -727,8 +727,8 @@ def main(argv=None):
     stock_db, addon_db = f"{args.prefix}_stock", f"{args.prefix}_addon"
     info = {"stock_db": stock_db, "addon_db": addon_db, "load_start": f"{os.getloadavg()[0]:.2f}",
             "notes": []}
-    rc = 0
-    try:
+
+    def bench():
         with admin_cursor() as cr:
             cr.execute("SHOW server_version")
             info["pg"] = f"PostgreSQL {cr.fetchone()[0]}"
@@ -746,16 +746,26 @@ def main(argv=None):
         backfill = bench_backfill(args, addon_db)
         read_group = bench_read_group(args, addon_db)
         report(args, info, moves, backfill, read_group)
+
+    return guarded_run(bench, [stock_db, addon_db], args.keep)
+
+
+def guarded_run(bench, dbnames, keep):
+    """Run ``bench()`` and return the exit code: 1 only when it could not run
+    (a benchmark is not a test); then keep (``--keep``) or drop ``dbnames``."""
+    rc = 0
+    try:
+        bench()
     except Exception as exc:  # report, clean up, exit 1
         say(f"benchmark failed: {exc!r}")
         traceback.print_exc()
         rc = 1
     finally:
-        if args.keep:
-            say(f"keeping {stock_db} and {addon_db} (--keep)")
+        if keep:
+            say(f"keeping {' and '.join(dbnames)} (--keep)")
         else:
-            say("dropping the bench databases")
-            for db in (stock_db, addon_db):
+            for db in dbnames:
+                say(f"dropping {db}")
                 try:
                     drop_db(db)
                 except Exception as exc:

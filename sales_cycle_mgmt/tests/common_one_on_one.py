@@ -14,26 +14,16 @@ class OneOnOneCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        cls.manager = new_test_user(
-            cls.env, login="oo_manager", name="Olivia Manager", email="olivia@example.com",
-            groups="sales_team.group_sale_salesman_all_leads",
-        )
-        cls.member = new_test_user(
-            cls.env, login="oo_member", name="Mike Member", email="mike@example.com",
-            groups="sales_team.group_sale_salesman",
-        )
-        cls.member2 = new_test_user(
-            cls.env, login="oo_member2", name="Mona Member", email="mona@example.com",
-            groups="sales_team.group_sale_salesman",
-        )
-        cls.other_rep = new_test_user(
-            cls.env, login="oo_other", name="Oscar Other", email="oscar@example.com",
-            groups="sales_team.group_sale_salesman",
-        )
-        cls.sales_admin = new_test_user(
-            cls.env, login="oo_admin", name="Ada Admin", email="ada@example.com",
-            groups="sales_team.group_sale_manager",
-        )
+        people = {
+            "manager": ("oo_manager", "Olivia Manager", "sales_team.group_sale_salesman_all_leads"),
+            "member": ("oo_member", "Mike Member", "sales_team.group_sale_salesman"),
+            "member2": ("oo_member2", "Mona Member", "sales_team.group_sale_salesman"),
+            "other_rep": ("oo_other", "Oscar Other", "sales_team.group_sale_salesman"),
+            "sales_admin": ("oo_admin", "Ada Admin", "sales_team.group_sale_manager"),
+        }
+        for attr, (login, name, groups) in people.items():
+            email = f"{name.split()[0].lower()}@example.com"
+            setattr(cls, attr, new_test_user(cls.env, login=login, name=name, email=email, groups=groups))
         cls.team = cls.env["crm.team"].create({
             "name": "One-on-one Team",
             "user_id": cls.manager.id,
