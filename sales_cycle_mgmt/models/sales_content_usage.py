@@ -35,7 +35,8 @@ class SalesContentUsage(models.Model):
     channel = fields.Selection(
         [("email", "Email"), ("meeting", "Meeting")], required=True, readonly=True
     )
-    message_id = fields.Many2one("mail.message", ondelete="set null", readonly=True)
+    message_id = fields.Many2one("mail.message", ondelete="set null", readonly=True,
+                                 index="btree_not_null")
 
     _lead_stage_idx = models.Index("(lead_id, stage_id)")
 

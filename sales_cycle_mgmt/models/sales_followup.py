@@ -39,10 +39,13 @@ class SalesFollowup(models.Model):
         help="Still planned after its due date; refreshed daily.",
     )
     done_on_time = fields.Boolean(compute="_compute_done_on_time", store=True)
-    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
+    # indexed: every activity deleted anywhere looks its follow-up up here
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null",
+                                  index="btree_not_null")
     outcome = fields.Text(copy=False, help="What came out of it: the activity's feedback.")
     survey_id = fields.Many2one("survey.survey", "Customer Survey", readonly=True)
-    user_input_id = fields.Many2one("survey.user_input", "Survey Answer", readonly=True, copy=False)
+    user_input_id = fields.Many2one("survey.user_input", "Survey Answer", readonly=True, copy=False,
+                                    index="btree_not_null")
     survey_sent_date = fields.Datetime(readonly=True, copy=False)
     survey_problem = fields.Char(readonly=True, copy=False)
     nps_score = fields.Integer("NPS Answer", readonly=True, copy=False, aggregator="avg")
