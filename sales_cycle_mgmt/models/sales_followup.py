@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -83,7 +84,7 @@ class SalesFollowup(models.Model):
             for f in self.with_context(active_test=False).search([("lead_id", "in", leads.ids)])
         }
         today = fields.Date.context_today(self)
-        vals_list, reopened = [], self.browse()
+        vals_list, reopen = [], defaultdict(list)  # due date -> cancelled follow-ups
         for lead in leads:
             plan = plans.get(lead)
             if not plan or not plan.step_ids:
@@ -97,10 +98,13 @@ class SalesFollowup(models.Model):
                 followup = existing.get((lead, step))
                 due = won_on + timedelta(days=step.offset_days)
                 if followup and followup.state == "cancelled":
-                    followup.write({"state": "planned", "date_due": due, "date_done": False})
-                    reopened |= followup
+                    reopen[due].append(followup.id)
                 elif not followup:
                     vals_list.append(self._prepare_vals(lead, step, due))
+        # one write per due date, not per follow-up
+        reopened = self.browse([fid for ids in reopen.values() for fid in ids])
+        for due, ids in reopen.items():
+            self.browse(ids).write({"state": "planned", "date_due": due, "date_done": False})
         # the activity tells the responsible; no "assigned to you" mail per follow-up
         followups = self.with_context(
             mail_create_nolog=True, mail_auto_subscribe_no_notify=True
@@ -201,8 +205,11 @@ class SalesFollowup(models.Model):
             }
             for followup in todo
         ])
-        for followup, activity in zip(todo, activities, strict=True):
-            followup.activity_id = activity
+        # one activity each: a plain cache write per follow-up, flushed in one
+        # UPDATE, not a write() each (nothing depends on activity_id)
+        with self.env.protecting([self._fields["activity_id"]], todo):
+            for followup, activity in zip(todo, activities, strict=True):
+                followup.activity_id = activity
         return todo
 
     # ------------------------------------------------------------
