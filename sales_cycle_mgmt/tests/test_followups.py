@@ -84,9 +84,14 @@ class TestFollowups(SalesCycleCommon):
             ("body", "ilike", "planned follow-ups were cancelled"),
         ]), "the chatter says so")
         self.assertFalse(lead.followup_ids.activity_id.filtered("active"), "their activities go too")
-        lead.action_set_won()
+        rewin_day = self.win_day + timedelta(days=10)
+        with self.mock_datetime_and_now(rewin_day):
+            lead.action_set_won()
         self.assertEqual(len(lead.followup_ids), 5, "won again: planned again, not duplicated")
         self.assertEqual(set(lead.followup_ids.mapped("state")), {"planned"})
+        for followup in lead.followup_ids:
+            due = rewin_day.date() + timedelta(days=followup.step_id.offset_days)
+            self.assertEqual(followup.date_due, due, "dated from the new win")
         lead.write({"stage_id": self.stage_team1_2.id})
         lead.action_set_lost()
         self.assertEqual(lead.won_status, "lost")
