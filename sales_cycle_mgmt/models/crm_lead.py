@@ -184,9 +184,10 @@ class CrmLead(models.Model):
         statements for the whole batch, whatever its size (the partial unique
         index on open stays needs the close to land before the insert).
 
-        How each lead moved (first, forward, backward) and its counts come
-        from the stages the ORM already holds, so the counts ride on the
-        UPDATE that writes the stage and no query reads the past stays.
+        Everything a stay holds (stage, phase, team, salesperson, company,
+        date, how the lead moved) and the lead's counts come from what the ORM
+        already holds, so the statements read no table, plan in no time, and
+        the counts ride on the UPDATE that writes the stage at flush.
         ``date_in`` defaults to the lead's ``date_last_stage_update``, which
         stock crm sets on every stage change, so both agree to the second.
         """
@@ -202,68 +203,64 @@ class CrmLead(models.Model):
             # a lead back in a stage after having none moves from its last stay
             last = self._last_stay_stages([lead.id for lead, old, new in changed if new and not old])
             changed = [(lead, old or last.get(lead.id, old), new) for lead, old, new in changed]
-        moves = {}  # lead -> direction of its new stay (None: it left every stage)
+        closes = []  # (lead id, stage now, direction, moved at): stays to close
+        opens = []  # (lead id, stage, phase, team, salesperson, company, date in, direction)
         counted = defaultdict(list)  # (stage changes, backward moves) -> lead ids
         for lead, old, new in changed:
             if not new or not old:
-                moves[lead] = "first" if new else None
-                continue
-            backward = (new.sequence, new.id) < (old.sequence, old.id)
-            moves[lead] = "backward" if backward else "forward"
-            counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
-        moved = self.browse(lead.id for lead in moves)
+                direction = "first" if new else None
+            else:
+                backward = (new.sequence, new.id) < (old.sequence, old.id)
+                direction = "backward" if backward else "forward"
+                counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
+            moved_at = date_in or lead.date_last_stage_update or lead.create_date
+            closes.append((lead.id, new.id, direction, moved_at))
+            if new:
+                opens.append((
+                    lead.id, new.id, new.cycle_phase_id.id, lead.team_id.id, lead.user_id.id,
+                    lead.company_id.id, moved_at, direction,
+                ))
         counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
-        with self.env.protecting(counts, moved):
-            # protected: a plain cache write, flushed with the stage below
+        with self.env.protecting(counts, self.browse(lead_id for lead_id, *_rest in closes)):
+            # protected: a plain cache write, flushed with the stage
             for (changes, backward), lead_ids in counted.items():
                 leads = self.browse(lead_ids)
                 leads.cycle_stage_count = changes
                 leads.cycle_backward_count = backward
-        # every pending field, not only those read below: a partial flush writes
-        # the lead rows now and the fields recomputed from the new stage
-        # (cycle_phase_id, probability...) in a second UPDATE of the same rows
-        moved.flush_recordset()
-        params = {
-            "ids": moved.ids,
-            "directions": [moves[lead] for lead in moved],
-            "date_in": date_in,
-        }
-        # 1. close the open stays, noting where each lead went
-        self.env.cr.execute(SQL("""
-            UPDATE sales_cycle_stage_history h
-               SET date_out = GREATEST(c.moved_at, h.date_in),
-                   duration_days = GREATEST(EXTRACT(EPOCH FROM c.moved_at - h.date_in) / 86400.0, 0),
-                   max_duration_days = GREATEST(EXTRACT(EPOCH FROM c.moved_at - h.date_in) / 86400.0, 0),
-                   next_stage_id = c.stage_id, next_direction = NULLIF(c.direction, 'first')
-              FROM (SELECT m.lead_id, m.direction, l.stage_id,
-                           COALESCE(%(date_in)s, l.date_last_stage_update) AS moved_at
-                      FROM unnest(%(ids)s::int[], %(directions)s::varchar[]) AS m(lead_id, direction)
-                      JOIN crm_lead l ON l.id = m.lead_id) c
-             WHERE h.lead_id = ANY(%(ids)s) AND h.date_out IS NULL  -- the open stays' index
-               AND h.lead_id = c.lead_id AND h.stage_id IS DISTINCT FROM c.stage_id
-        """, **params))
-        # 2. open the new stays, and note their phase among the phases the
-        #    lead reached
-        self.env.cr.execute(SQL("""
-          WITH opened AS (
-            INSERT INTO sales_cycle_stage_history
-                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, direction)
-            SELECT l.id, l.stage_id, s.cycle_phase_id, l.team_id, l.user_id, l.company_id,
-                   COALESCE(%(date_in)s, l.date_last_stage_update, l.create_date), m.direction
-              FROM unnest(%(ids)s::int[], %(directions)s::varchar[]) AS m(lead_id, direction)
-              JOIN crm_lead l ON l.id = m.lead_id
-              JOIN crm_stage s ON s.id = l.stage_id
-             WHERE NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history o
-                                WHERE o.lead_id = l.id AND o.date_out IS NULL)
-            RETURNING lead_id, cycle_phase_id
-          )
-            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
-            SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
-            ON CONFLICT DO NOTHING
-        """, **params))
+        # 1. close the open stays, noting where each lead went (none on create)
+        if stages_before is not None:
+            self.env.cr.execute(SQL("""
+                UPDATE sales_cycle_stage_history h
+                   SET date_out = GREATEST(m.moved_at, h.date_in),
+                       duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
+                       max_duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
+                       next_stage_id = m.stage_id, next_direction = NULLIF(m.direction, 'first')
+                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[])
+                       AS m(lead_id, stage_id, direction, moved_at)
+                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
+                   AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
+            """, *_columns(closes), [row[0] for row in closes]))
+        # 2. open the new stays (not where the open stay is in that stage
+        #    already), and note their phase among the phases the lead reached
+        if opens:
+            self.env.cr.execute(SQL("""
+              WITH opened AS (
+                INSERT INTO sales_cycle_stage_history
+                       (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                        date_in, direction)
+                SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                                     %s::int[], %s::timestamp[], %s::varchar[])
+                    ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
+                RETURNING lead_id, cycle_phase_id
+              )
+                INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+                SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
+                ON CONFLICT DO NOTHING
+            """, *_columns(opens)))
         self.env["sales.cycle.stage.history"].invalidate_model()
-        moved.invalidate_recordset(["stage_history_ids", "cycle_phase_reached_ids"])
+        self.browse(row[0] for row in closes).invalidate_recordset(
+            ["stage_history_ids", "cycle_phase_reached_ids"]
+        )
 
     def _last_stay_stages(self, lead_ids):
         """{lead id: stage of its latest stay} for ``lead_ids`` (usually none)."""
@@ -281,7 +278,9 @@ class CrmLead(models.Model):
         """Refuse a forward move out of a gated stage while required exit
         criteria are unticked. Backward moves and lost/archive are never gated;
         sales managers and superuser code pass, and the chatter says so."""
-        if not self.stage_id.filtered("checklist_gate"):
+        # the stages before and after in one read (the move needs both anyway)
+        stages = self.stage_id
+        if not stages & (stages | new_stage).filtered("checklist_gate"):
             return  # the common case, without reading any lead's ticks
         blocked = {}
         for lead in self:
@@ -479,3 +478,8 @@ class CrmLead(models.Model):
 
 def _json(mapping):
     return json.dumps({str(k): v for k, v in mapping.items()})
+
+
+def _columns(rows):
+    """The columns of ``rows`` as lists (False -> NULL), for unnest()."""
+    return [[value or None for value in column] for column in zip(*rows, strict=True)]

@@ -48,6 +48,7 @@ class TestCronConcurrency(TransactionCase):
                  "user_id": env.ref("base.user_admin").id}
                 for i in range(30)
             ])
+            env.flush_all()  # the SQL below must not be overwritten by pending computes
             env.cr.execute(
                 "UPDATE crm_lead SET date_last_stage_update = %s WHERE id = ANY(%s)",
                 [env.cr.now() - timedelta(days=3), leads.ids],

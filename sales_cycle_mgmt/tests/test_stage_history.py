@@ -50,6 +50,21 @@ class TestStageHistory(SalesCycleCommon):
         lead.write({"name": "Renamed", "stage_id": self.stage_team1_1.id})
         self.assertEqual(len(self._stays(lead)), 1)
 
+    def test_moving_to_the_stage_of_an_open_stay_written_in_bulk_opens_nothing(self):
+        # an import or a script wrote the open stay in the next stage already:
+        # the move neither closes it nor trips the one-open-stay index
+        lead = self._create_opportunities(1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sales_cycle_stage_history SET stage_id = %s WHERE lead_id = %s",
+            [self.stage_team1_2.id, lead.id],
+        )
+        self.env.invalidate_all()
+        lead.write({"stage_id": self.stage_team1_2.id})
+        stay = self._stays(lead)
+        self.assertEqual(len(stay), 1)
+        self.assertRecordValues(stay, [{"stage_id": self.stage_team1_2.id, "date_out": False}])
+
     def test_team_and_salesperson_are_those_at_entry(self):
         lead = self._create_opportunities(1)
         lead.write({"user_id": self.user_sales_leads.id})
