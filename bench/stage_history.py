@@ -9,7 +9,8 @@ with ``sales_cycle_mgmt`` installed on top of it. Then it measures
     databases interleaved batch by batch, in writes of ``--batch`` leads (a mass
     edit) and of one lead (a kanban drag); winning, which also plans the
     after-sales follow-ups, is timed apart for information; tracking disabled (the comparison
-    that matters), then tracking enabled on a subset (for honesty: stock chatter tracking dominates there);
+    that matters), then tracking enabled on a subset, in batches and one lead per write
+    (for honesty: stock chatter tracking dominates there);
 (b) ``sales.cycle.stage.history._backfill_from_tracking()`` on leads with stage
     tracking and no history, against a bare ``INSERT INTO ... SELECT`` of the same
     rows into an empty copy of the history table (its indexes and foreign keys:
@@ -372,9 +373,15 @@ def bench_moves(args, stock_db, addon_db):
         say(f"(a) {args.tracking_rounds} rounds x {len(chunks(subset, args.batch))} writes, tracking on")
         on_times = move_rounds(registries, subset, stage_ids, args, args.tracking_rounds, {},
                                first_round=args.rounds + 1)
+    single_on_times = {}
+    if args.tracking_rounds and single:
+        # a kanban drag as users make it: stock posts the tracking message too
+        say(f"(a) {args.tracking_rounds} rounds x {len(single)} writes of one lead, tracking on")
+        single_on_times = move_rounds(registries, single, stage_ids, args, args.tracking_rounds, {},
+                                      first_round=args.rounds + 1, batch=1)
     release(stock_db)
     return {"off": off_times, "on": on_times, "won": won_times, "n_batches": n_batches,
-            "single": single_times, "n_single": len(single),
+            "single": single_times, "single_on": single_on_times, "n_single": len(single),
             "statements": statements,
             "n_batches_on": len(chunks(lead_ids[:args.tracking_leads], args.batch))}
 
@@ -645,6 +652,12 @@ def report(args, info, moves, backfill, read_group):
         rows.append((f"(a) stage moves, stock crm vs addon, tracking on: s per round of "
                      f"{moves['n_batches_on']} writes, median of {args.tracking_rounds}",
                      f"{o_stock:.2f}", f"{o_addon:.2f}", f"{o_addon / o_stock:.2f}x", "(info)", ""))
+    if moves["single_on"]:
+        s_on = moves["single_on"]
+        rows.append((f"(a) one lead per write, tracking on (a kanban drag as users make it): s per "
+                     f"round of {moves['n_single']} writes, median of {args.tracking_rounds}",
+                     f"{median(s_on[stock]):.2f}", f"{median(s_on[addon]):.2f}",
+                     f"{median(s_on[addon]) / median(s_on[stock]):.2f}x", "(info)", ""))
     b_plain, b_fill = median(backfill["plain"]), median(backfill["backfill"])
     b_real = median(backfill["real"])
     ratio_b = b_fill / b_real
@@ -686,6 +699,12 @@ def report(args, info, moves, backfill, read_group):
       f"of which {st_a['history']} on the history ({st_a['history_sql'] * 1000:.0f} ms)")
     w(f"      crm_lead rows updated by that write: stock {st_s['lead_rows']} "
       f"({st_s['lead_sql'] * 1000:.0f} ms), addon {st_a['lead_rows']} ({st_a['lead_sql'] * 1000:.0f} ms)")
+    for key, label in (("single", "tracking off"), ("single_on", "tracking on")):
+        if moves[key]:
+            times = moves[key]
+            per_lead = [median(times[db]) / moves["n_single"] * 1000 for db in (stock, addon)]
+            w(f"  (a) one lead per write, {label}: stock {per_lead[0]:.1f} ms per write, addon "
+              f"{per_lead[1] - per_lead[0]:+.1f} ms")
     if on:
         w(f"  (a) tracking on, s per round: stock {fmt_list(on[stock])}; addon {fmt_list(on[addon])}")
         per_write_on = (median(on[addon]) - median(on[stock])) / moves["n_batches_on"] * 1000
