@@ -205,10 +205,11 @@ class SalesCycleStageHistory(models.Model):
     def _recompute_lead_figures(self, lead_ids=None):
         """Derive from the stays of ``lead_ids`` what the live path writes move
         by move: where each stay led to (crm_lead._sync_stage_history) and the
-        leads' stage-change and backward-move counts and phases reached. For stays written in bulk (demo,
-        imports, benchmarks), one statement each, whatever the number. Without
-        ``lead_ids``: the leads with stays written in bulk since, whose last
-        stay has no direction of exit yet while they have left it."""
+        leads' stage-change and backward-move counts and phases reached. For
+        stays written in bulk (demo, imports, benchmarks), one statement each,
+        whatever the number. Without ``lead_ids``: the leads with stays
+        written in bulk since, whose last stay has no direction of exit yet
+        while they have left it."""
         self.flush_model()
         if lead_ids is None:
             self.env.cr.execute("""SELECT DISTINCT lead_id FROM sales_cycle_stage_history

@@ -198,6 +198,7 @@ class TestStageHistory(SalesCycleCommon):
         counts = []
         for stage in (self.stage_team1_2, self.stage_gen_1, self.stage_team1_2, self.stage_team1_won):
             lead.stage_id = stage
+            self.env.invalidate_all()  # flushed, then read back: the counts are stored
             counts.append((lead.cycle_stage_count, lead.cycle_backward_count))
         # every move counts, back into a stage it had been in too
         self.assertEqual(counts, [(1, 0), (2, 1), (3, 1), (4, 1)])
@@ -221,6 +222,7 @@ class TestStageHistory(SalesCycleCommon):
         leads[:2].stage_id = self.stage_gen_1
         leads[0].stage_id = self.stage_team1_won
         leads[1].stage_id = False  # left every stage
+        self.env.invalidate_all()  # the live figures as stored, and nothing left to flush
         stays = self.History.search([("lead_id", "in", leads.ids)], order="id")
         live_stays = stays.read(["next_stage_id", "next_direction"])
         live_leads = leads.read(["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"])
