@@ -185,9 +185,10 @@ class CrmLead(models.Model):
         index on open stays needs the close to land before the insert).
 
         Everything a stay holds (stage, phase, team, salesperson, company,
-        date, how the lead moved) and the lead's counts come from what the ORM
-        already holds, so the statements read no table, plan in no time, and
-        the counts ride on the UPDATE that writes the stage at flush.
+        date, how the lead moved) comes from what the ORM already holds, so
+        the statements read no table and plan in no time; the leads' counts
+        grow by the stays the insert returns and ride on the UPDATE that
+        writes the stage at flush.
         ``date_in`` defaults to the lead's ``date_last_stage_update``, which
         stock crm sets on every stage change, so both agree to the second.
         """
@@ -205,14 +206,12 @@ class CrmLead(models.Model):
             changed = [(lead, old or last.get(lead.id, old), new) for lead, old, new in changed]
         closes = []  # (lead id, stage now, direction, moved at): stays to close
         opens = []  # (lead id, stage, phase, team, salesperson, company, date in, direction)
-        counted = defaultdict(list)  # (stage changes, backward moves) -> lead ids
         for lead, old, new in changed:
             if not new or not old:
                 direction = "first" if new else None
             else:
                 backward = (new.sequence, new.id) < (old.sequence, old.id)
                 direction = "backward" if backward else "forward"
-                counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
             moved_at = date_in or lead.date_last_stage_update or lead.create_date
             closes.append((lead.id, new.id, direction, moved_at))
             if new:
@@ -220,13 +219,6 @@ class CrmLead(models.Model):
                     lead.id, new.id, new.cycle_phase_id.id, lead.team_id.id, lead.user_id.id,
                     lead.company_id.id, moved_at, direction,
                 ))
-        counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
-        with self.env.protecting(counts, self.browse(lead_id for lead_id, *_rest in closes)):
-            # protected: a plain cache write, flushed with the stage
-            for (changes, backward), lead_ids in counted.items():
-                leads = self.browse(lead_ids)
-                leads.cycle_stage_count = changes
-                leads.cycle_backward_count = backward
         # 1. close the open stays, noting where each lead went (none on create)
         if stages_before is not None:
             self.env.cr.execute(SQL("""
@@ -251,16 +243,36 @@ class CrmLead(models.Model):
                 SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
                                      %s::int[], %s::timestamp[], %s::varchar[])
                     ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
-                RETURNING lead_id, cycle_phase_id
-              )
+                RETURNING lead_id, cycle_phase_id, direction
+              ), reached AS (
                 INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
                 SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
                 ON CONFLICT DO NOTHING
+              )
+                SELECT lead_id, direction FROM opened WHERE direction != 'first'
             """, *_columns(opens)))
+            self._count_stage_changes(self.env.cr.fetchall())
         self.env["sales.cycle.stage.history"].invalidate_model()
         self.browse(row[0] for row in closes).invalidate_recordset(
             ["stage_history_ids", "cycle_phase_reached_ids"]
         )
+
+    def _count_stage_changes(self, opened):
+        """Add the stays just opened, [(lead id, direction)], to the leads'
+        counts as ``_recompute_lead_figures`` derives them from the history: a
+        move onto an open stay written in bulk already opens none, counts none."""
+        directions = dict(opened)
+        counted = defaultdict(list)  # (stage changes, backward moves) -> leads
+        for lead in self.browse(directions):
+            backward = directions[lead.id] == "backward"
+            counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
+        counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
+        with self.env.protecting(counts, self.browse(directions)):
+            # protected: a plain cache write, flushed with the stage
+            for (changes, backward), lead_ids in counted.items():
+                leads = self.browse(lead_ids)
+                leads.cycle_stage_count = changes
+                leads.cycle_backward_count = backward
 
     def _last_stay_stages(self, lead_ids):
         """{lead id: stage of its latest stay} for ``lead_ids`` (usually none)."""

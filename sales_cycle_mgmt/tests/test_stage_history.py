@@ -52,7 +52,8 @@ class TestStageHistory(SalesCycleCommon):
 
     def test_moving_to_the_stage_of_an_open_stay_written_in_bulk_opens_nothing(self):
         # an import or a script wrote the open stay in the next stage already:
-        # the move neither closes it nor trips the one-open-stay index
+        # the move neither closes it nor trips the one-open-stay index, and
+        # counts no stage change the history does not hold
         lead = self._create_opportunities(1)
         self.env.flush_all()
         self.env.cr.execute(
@@ -64,6 +65,13 @@ class TestStageHistory(SalesCycleCommon):
         stay = self._stays(lead)
         self.assertEqual(len(stay), 1)
         self.assertRecordValues(stay, [{"stage_id": self.stage_team1_2.id, "date_out": False}])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(lead.cycle_stage_count, 0)
+        lead.write({"stage_id": self.stage_gen_1.id})  # a real move back counts
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertRecordValues(lead, [{"cycle_stage_count": 1, "cycle_backward_count": 1}])
 
     def test_team_and_salesperson_are_those_at_entry(self):
         lead = self._create_opportunities(1)
