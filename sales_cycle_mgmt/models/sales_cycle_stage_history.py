@@ -185,13 +185,14 @@ class SalesCycleStageHistory(models.Model):
                   FROM inserted GROUP BY lead_id
             ),
             -- the leads' counts (as crm_lead._sync_stage_history keeps them),
-            -- where the rebuilt past changes them
+            -- where the rebuilt past changes them: empty reads as 0, so that
+            -- installing rewrites no lead row for a lead that never moved
             updated AS (
                 UPDATE crm_lead l
                    SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
                   FROM counts c
                  WHERE l.id = c.lead_id
-                   AND (l.cycle_stage_count, l.cycle_backward_count)
+                   AND (COALESCE(l.cycle_stage_count, 0), COALESCE(l.cycle_backward_count, 0))
                        IS DISTINCT FROM (c.stage_count, c.backward_count)
             )
             SELECT COALESCE(sum(stays), 0) FROM counts

@@ -62,6 +62,23 @@ class TestBackfill(SalesCycleCommon):
         self.assertEqual(self._stays(lead_c).date_in, lead_c.create_date, "one open stay")
         self.assertFalse(self._stays(lead_c).date_out)
 
+    def test_backfill_rewrites_no_row_of_a_lead_that_never_moved(self):
+        # installing on a big pipeline: the counts' new columns are empty, and
+        # a lead without stage changes keeps its row as it is (same ctid)
+        lead = self._lead_with_tracked_moves(datetime(2026, 1, 5, 8, 0, 0), [])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET cycle_stage_count = NULL, cycle_backward_count = NULL WHERE id = %s",
+            [lead.id],
+        )
+        self.env.cr.execute("SELECT ctid FROM crm_lead WHERE id = %s", [lead.id])
+        ctid = self.env.cr.fetchone()[0]
+        self.assertEqual(self.History._backfill_from_tracking(), 1)
+        self.env.cr.execute("SELECT ctid, cycle_stage_count FROM crm_lead WHERE id = %s", [lead.id])
+        self.assertEqual(self.env.cr.fetchone(), (ctid, None))
+        self.env.invalidate_all()
+        self.assertEqual(lead.cycle_stage_count, 0)
+
     def test_backfill_is_idempotent(self):
         t0 = datetime(2026, 1, 5, 8, 0, 0)
         lead = self._lead_with_tracked_moves(t0, [(3, self.stage_team1_2)])
