@@ -697,6 +697,10 @@ def report(args, info, moves, backfill, read_group):
     w(f"      SQL of one write of {args.batch} leads: stock {st_s['queries']} statements, "
       f"{st_s['sql'] * 1000:.0f} ms; addon {st_a['queries']} statements, {st_a['sql'] * 1000:.0f} ms, "
       f"of which {st_a['history']} on the history ({st_a['history_sql'] * 1000:.0f} ms)")
+    # what the target allows against what writing the stays alone takes
+    budget = (TARGET_MOVE_RATIO - 1) * m_stock / moves["n_batches"] * 1000
+    w(f"      the {TARGET_MOVE_RATIO}x target leaves {budget:+.0f} ms per write for all the addon "
+      f"does; the history statements alone took {st_a['history_sql'] * 1000:.0f} ms of that write")
     w(f"      crm_lead rows updated by that write: stock {st_s['lead_rows']} "
       f"({st_s['lead_sql'] * 1000:.0f} ms), addon {st_a['lead_rows']} ({st_a['lead_sql'] * 1000:.0f} ms)")
     for key, label in (("single", "tracking off"), ("single_on", "tracking on")):
