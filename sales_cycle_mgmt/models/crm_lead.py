@@ -262,12 +262,13 @@ class CrmLead(models.Model):
         counts as ``_recompute_lead_figures`` derives them from the history: a
         move onto an open stay written in bulk already opens none, counts none."""
         directions = dict(opened)
+        moved = self.browse(directions)
         counted = defaultdict(list)  # (stage changes, backward moves) -> leads
-        for lead in self.browse(directions):
+        for lead in moved:
             backward = directions[lead.id] == "backward"
             counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
         counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
-        with self.env.protecting(counts, self.browse(directions)):
+        with self.env.protecting(counts, moved):
             # protected: a plain cache write, flushed with the stage
             for (changes, backward), lead_ids in counted.items():
                 leads = self.browse(lead_ids)
