@@ -3,7 +3,7 @@
     "summary": "Run CRM as a managed sales cycle: phases, stage playbooks with exit "
     "checklists, stored stage history, stalled deals and after-sales follow-ups with "
     "customer NPS",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Sales Cycle Management contributors",

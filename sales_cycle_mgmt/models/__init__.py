@@ -25,6 +25,7 @@ from . import sales_pulse_round_team
 from . import sales_pulse_invitation
 from . import survey_survey
 from . import survey_question
+from . import survey_question_answer
 from . import survey_user_input_line
 from . import sales_content_tag
 from . import sales_content

@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..cycle_math import next_working_day, nps_bucket
@@ -12,6 +12,8 @@ from .cron_progress import commit_progress, try_cron_lock
 from .sales_followup_plan_step import KINDS
 
 NPS_BUCKETS = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
+# set by the survey machinery only (sending the survey, the customer's answer)
+SURVEY_FIELDS = ("user_input_id", "survey_sent_date", "nps_score", "nps_bucket", "nps_comment")
 
 
 class SalesFollowup(models.Model):
@@ -68,6 +70,33 @@ class SalesFollowup(models.Model):
     def _compute_done_on_time(self):
         for followup in self:
             followup.done_on_time = followup.state == "done" and followup.date_done <= followup.date_due
+
+    @api.constrains("survey_id", "user_input_id")
+    def _check_not_pulse(self):
+        for followup in self:
+            if followup.user_input_id.sudo().sales_pulse_round_id or followup.survey_id._pulse_campaigns():
+                raise ValidationError(self.env._(
+                    "The follow-up %(followup)s cannot use the anonymous pulse survey of the sales "
+                    "team, nor any of its answers.", followup=followup.name,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_survey_fields_untouched(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_survey_fields_untouched([vals])
+        return super().write(vals)
+
+    def _check_survey_fields_untouched(self, vals_list):
+        if self.env.su:
+            return
+        if any(name in vals for vals in vals_list for name in SURVEY_FIELDS):
+            raise AccessError(self.env._(
+                "The survey answer and the Net Promoter answer of a follow-up are set when the "
+                "customer's survey is sent and answered, never by hand."
+            ))
 
     # ------------------------------------------------------------
     # PLANNING (from crm.lead)
@@ -303,7 +332,8 @@ class SalesFollowup(models.Model):
     def _record_survey_answers(self, answers):
         """Called when customers submit their survey: store the 0-10 answer on
         the follow-up and the partner and tell the team what to do next."""
-        followups = self.search([("user_input_id", "in", answers.ids)])
+        customer_answers = answers.filtered(lambda answer: not answer.sales_pulse_round_id)
+        followups = self.search([("user_input_id", "in", customer_answers.ids)])
         for followup in followups:
             if followup.state != "planned" or followup.nps_bucket:
                 continue  # cancelled or already answered: nothing recorded

@@ -63,6 +63,12 @@ class SalesFollowupPlanStep(models.Model):
     @api.constrains("kind", "survey_id")
     def _check_survey(self):
         for step in self:
+            if step.survey_id._pulse_campaigns():
+                raise ValidationError(self.env._(
+                    "Survey '%(survey)s' is the anonymous pulse survey of the sales team: no "
+                    "after-sales step may send it or read its answers.",
+                    survey=step.survey_id.title,
+                ))
             if step.kind == "satisfaction" and step.survey_id and not step._nps_question():
                 raise ValidationError(
                     self.env._(

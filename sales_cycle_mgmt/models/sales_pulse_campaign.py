@@ -92,11 +92,12 @@ class SalesPulseCampaign(models.Model):
     def _check_survey(self):
         for campaign in self:
             campaign.survey_id._check_pulse_survey_size()
-            if campaign.survey_id.access_mode != "token":
+            campaign.survey_id._check_pulse_survey_settings()
+            if self.env["sales.followup.plan.step"].sudo().search_count(
+                    [("survey_id", "=", campaign.survey_id.id)], limit=1):
                 raise ValidationError(self.env._(
-                    "The survey %(survey)s of a pulse campaign must be reachable by invitation "
-                    "link only (access mode: invited people only): the personal links start "
-                    "anonymous answers.", survey=campaign.survey_id.title,
+                    "The survey %(survey)s is sent to customers by an after-sales plan: a pulse "
+                    "campaign needs a survey of its own.", survey=campaign.survey_id.title,
                 ))
             question = campaign.enps_question_id
             if (question.survey_id != campaign.survey_id or question.question_type != "scale"

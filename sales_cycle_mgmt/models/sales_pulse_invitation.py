@@ -49,12 +49,16 @@ class SalesPulseInvitation(models.Model):
         return f"{self.get_base_url()}/sales_pulse/{self.sudo().access_token}"
 
     def _send(self, template_xmlid):
-        """Mail each invitation its personal link. The mail is not attached to the
-        invitation: whoever can read invitations must not read their links."""
-        template = self.env.ref(template_xmlid).sudo()
+        """Mail each invitation its personal link. The mail is attached to no
+        record and is written by the system, from OdooBot: only its recipient and
+        administrators may read a message that names no record, so neither the
+        manager who opened the round nor whoever reads invitations sees the link,
+        not even while the mail is queued or after it failed."""
+        template = self.env.ref(template_xmlid).with_user(SUPERUSER_ID)
+        author = self.env.ref("base.partner_root")
         for invitation in self.filtered(lambda i: i.user_id.email):
             template.send_mail(invitation.id, email_values={
-                "model": False, "res_id": False,
+                "model": False, "res_id": False, "author_id": author.id,
                 "recipient_ids": [(6, 0, invitation.user_id.partner_id.ids)],
             })
 
@@ -65,9 +69,12 @@ class SalesPulseInvitation(models.Model):
             ))
             self.invalidate_recordset(["answer_hash"])
 
-    def _start_answer(self):
-        """The survey answer of this invitation: the one in progress, or a new
-        anonymous one (no partner, no email, created by the superuser)."""
+    def _start_answer(self, resume_token=None):
+        """The survey answer of this invitation: the one in progress when
+        ``resume_token`` is its token (the browser that started it comes back),
+        else a new anonymous one (no partner, no email, created by the
+        superuser) that replaces the one in progress. So whoever opens a link
+        first never sees what its owner answers next."""
         self.ensure_one()
         UserInput = self.env["survey.user_input"].with_user(SUPERUSER_ID).with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True,
@@ -78,8 +85,9 @@ class SalesPulseInvitation(models.Model):
             in_progress = UserInput.search([
                 ("sales_pulse_round_id", "=", pulse_round.id), ("state", "!=", "done"),
             ]).filtered(lambda a: answer_hash(a.access_token) == known_hash)
-            if in_progress:
+            if resume_token and answer_hash(resume_token) == known_hash and in_progress:
                 return in_progress[:1]
+            in_progress.unlink()
         answer = pulse_round.survey_id.with_user(SUPERUSER_ID)._create_answer(
             check_attempts=False,
             sales_pulse_round_id=pulse_round.id,
