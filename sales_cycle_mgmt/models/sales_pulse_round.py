@@ -44,11 +44,18 @@ class SalesPulseRound(models.Model):
         "Results Shown", readonly=True,
         help="Set when the round closed with at least as many answers as the anonymity threshold.",
     )
+    enps_visible = fields.Boolean(
+        "eNPS Shown", readonly=True,
+        help="Set when at least as many people as the anonymity threshold answered the eNPS question.",
+    )
     promoter_count = fields.Integer("Promoters", readonly=True)
     passive_count = fields.Integer("Passives", readonly=True)
     detractor_count = fields.Integer("Detractors", readonly=True)
     enps = fields.Float("eNPS", readonly=True, aggregator="avg", digits=(16, 1))
-    comments = fields.Text(readonly=True, help="Free-text answers, in alphabetical order.")
+    comments = fields.Text(
+        readonly=True, help="Free-text answers, in alphabetical order, of the questions that at "
+        "least as many people as the anonymity threshold answered.",
+    )
     question_result_ids = fields.One2many("sales.pulse.round.question", "round_id", "Questions")
     team_result_ids = fields.One2many("sales.pulse.round.team", "round_id", "Teams")
 
@@ -90,7 +97,8 @@ class SalesPulseRound(models.Model):
 
     def _scrub_answers(self):
         """Neutral authorship and timestamps on every answer of the rounds and their
-        lines, no messages or followers: nothing left to compare with the invitations."""
+        lines, no messages or followers: nothing left to compare with the invitations.
+        A submitted answer gets a token nobody knows: one captured before is dead."""
         answers = self._answers_sudo()
         if not answers:
             return
@@ -100,7 +108,9 @@ class SalesPulseRound(models.Model):
                   SET create_uid = %(root)s, write_uid = %(root)s,
                       create_date = r.date_start, write_date = r.date_start,
                       start_datetime = r.date_start, end_datetime = r.date_start,
-                      partner_id = NULL, email = NULL, nickname = NULL, invite_token = NULL
+                      partner_id = NULL, email = NULL, nickname = NULL, invite_token = NULL,
+                      access_token = CASE WHEN a.state = 'done' THEN gen_random_uuid()::text
+                                          ELSE a.access_token END
                  FROM sales_pulse_round r
                 WHERE r.id = a.sales_pulse_round_id AND a.id = ANY(%(ids)s)""",
             root=SUPERUSER_ID, ids=answers.ids,
@@ -136,35 +146,45 @@ class SalesPulseRound(models.Model):
         self.flush_recordset(["state"])
 
     def _compute_results(self):
-        """Aggregates of the round, its questions and its teams; each value only
-        when its slice has at least ``anonymity_threshold`` answers."""
+        """Aggregates of the round, its questions and its teams. Each figure is
+        stored only when the question it comes from was answered by at least
+        ``anonymity_threshold`` people in its slice: the eNPS by its question's
+        answers (per team, with secondary suppression), each average by its
+        question's, the comments by their question's."""
         self.ensure_one()
         threshold = self.anonymity_threshold
         answers = self._answers_sudo().filtered(lambda a: a.state == "done")
         lines = answers.user_input_line_ids.filtered(lambda line: not line.skipped)
-        visible = len(answers) >= threshold
-        enps_lines = lines.filtered(lambda line: line.question_id == self.enps_question_id)
-        vals = {
-            **self._enps_values(enps_lines.mapped("value_scale"), visible),
+        lines_by_question = lines.grouped("question_id")
+        no_lines = lines.browse()
+        enps_lines = lines_by_question.get(self.enps_question_id, no_lines)
+        enps_visible = len(enps_lines.user_input_id) >= threshold
+        comments = []
+        for question_lines in lines_by_question.values():
+            texts = [
+                (line.value_text_box or line.value_char_box or "").strip()
+                for line in question_lines if line.answer_type in ("text_box", "char_box")
+            ]
+            if len([text for text in texts if text]) >= threshold:
+                comments += [text for text in texts if text]
+        self.write({
+            **self._enps_values(enps_lines.mapped("value_scale"), enps_visible),
             "answer_count": len(answers),
-            "results_visible": visible,
-        }
-        comments = sorted(
-            (line.value_text_box or line.value_char_box or "").strip()
-            for line in lines if line.answer_type in ("text_box", "char_box")
-        )
-        vals["comments"] = ("\n\n".join(c for c in comments if c) or False) if visible else False
-        self.write(vals)
+            "results_visible": len(answers) >= threshold,
+            "enps_visible": enps_visible,
+            "comments": "\n\n".join(sorted(comments)) or False,
+        })
 
         question_rows = []
         for question in self.survey_id.question_ids:
-            question_lines = lines.filtered(lambda line, q=question: line.question_id == q)
-            row = {"round_id": self.id, "question_id": question.id, "answer_count": len(question_lines)}
+            question_lines = lines_by_question.get(question, no_lines)
+            row = {"round_id": self.id, "question_id": question.id,
+                   "answer_count": len(question_lines.user_input_id)}
             numbers = [
                 line.value_scale if line.answer_type == "scale" else line.value_numerical_box
                 for line in question_lines if line.answer_type in ("scale", "numerical_box")
             ]
-            if visible and numbers and len(question_lines) >= threshold:
+            if numbers and row["answer_count"] >= threshold:
                 row["average"] = round(sum(numbers) / len(numbers), 2)
                 row["results_visible"] = True
             question_rows.append(row)
@@ -175,18 +195,18 @@ class SalesPulseRound(models.Model):
             invited[invitation.team_id.id][0] += 1
             invited[invitation.team_id.id][1] += invitation.responded
         scores = defaultdict(list)
-        counted = defaultdict(int)
-        for answer in answers:
-            counted[answer.sales_pulse_team_id.id] += 1
         for line in enps_lines:
             scores[line.user_input_id.sales_pulse_team_id.id].append(line.value_scale)
-        shown = self._visible_slices(counted, threshold) if visible else set()
+        counted = {team_id: len(team_scores) for team_id, team_scores in scores.items()}
+        shown = self._visible_slices(counted, threshold) if enps_visible else set()
         self.env["sales.pulse.round.team"].create([
             {
                 "round_id": self.id,
                 "team_id": team_id or False,
                 "invited_count": invited[team_id][0],
                 "responded_count": invited[team_id][1],
+                "answer_count": counted.get(team_id, 0),
+                "results_visible": team_id in shown,
                 **self._enps_values(scores[team_id], team_id in shown),
             }
             for team_id in set(invited) | set(counted)
@@ -209,11 +229,9 @@ class SalesPulseRound(models.Model):
     @api.model
     def _enps_values(self, scores, visible):
         if not visible or not scores:
-            return {"results_visible": False, "promoter_count": 0, "passive_count": 0,
-                    "detractor_count": 0, "enps": False}
+            return {"promoter_count": 0, "passive_count": 0, "detractor_count": 0, "enps": False}
         buckets = [nps_bucket(int(score)) for score in scores]
         return {
-            "results_visible": True,
             "promoter_count": buckets.count(PROMOTER),
             "passive_count": buckets.count(PASSIVE),
             "detractor_count": buckets.count(DETRACTOR),

@@ -10,6 +10,7 @@ class SalesPulseRoundQuestion(models.Model):
     _order = "round_id, sequence, id"
 
     round_id = fields.Many2one("sales.pulse.round", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="round_id.company_id", store=True, index=True)
     question_id = fields.Many2one("survey.question", ondelete="set null")
     sequence = fields.Integer(related="question_id.sequence")
     question_type = fields.Selection(related="question_id.question_type")

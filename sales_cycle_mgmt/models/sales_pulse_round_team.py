@@ -11,9 +11,13 @@ class SalesPulseRoundTeam(models.Model):
     _order = "round_id, team_id"
 
     round_id = fields.Many2one("sales.pulse.round", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="round_id.company_id", store=True, index=True)
     team_id = fields.Many2one("crm.team", "Sales Team", ondelete="set null", index=True)
     invited_count = fields.Integer("Invited", readonly=True)
     responded_count = fields.Integer("Answered", readonly=True)
+    answer_count = fields.Integer(
+        "eNPS Answers", readonly=True, help="Answers to the eNPS question counted under this team.",
+    )
     results_visible = fields.Boolean("Shown", readonly=True)
     promoter_count = fields.Integer("Promoters", readonly=True)
     passive_count = fields.Integer("Passives", readonly=True)

@@ -37,7 +37,7 @@ class SalesPulseReport(models.Model):
     )
 
     def _visible(self):
-        return SQL("(t.results_visible AND t.responded_count >= r.anonymity_threshold)")
+        return SQL("(t.results_visible AND t.answer_count >= r.anonymity_threshold)")
 
     def _select(self):
         visible = self._visible()
@@ -46,7 +46,7 @@ class SalesPulseReport(models.Model):
                t.invited_count, t.responded_count,
                CASE WHEN t.invited_count > 0
                     THEN 100.0 * t.responded_count / t.invited_count END AS response_rate,
-               CASE WHEN %(v)s THEN t.responded_count END AS shown_count,
+               CASE WHEN %(v)s THEN t.answer_count END AS shown_count,
                CASE WHEN %(v)s THEN t.promoter_count END AS promoter_count,
                CASE WHEN %(v)s THEN t.passive_count END AS passive_count,
                CASE WHEN %(v)s THEN t.detractor_count END AS detractor_count,
