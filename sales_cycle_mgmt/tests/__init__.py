@@ -22,3 +22,4 @@ from . import test_sales_content
 from . import test_customer_questions
 from . import test_content_report
 from . import test_content_tours
+from . import test_cron_access
