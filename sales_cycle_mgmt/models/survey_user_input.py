@@ -1,4 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class SurveyUserInput(models.Model):
@@ -10,7 +11,13 @@ class SurveyUserInput(models.Model):
     )
     sales_pulse_team_id = fields.Many2one("crm.team", "Pulse Team", readonly=True, ondelete="set null")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_pulse_link_untouched(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_pulse_link_untouched([vals])
         # The survey pages save pulse answers as the logged-in respondent:
         # write them as the superuser so that write_uid does not name them.
         if self.env.uid != SUPERUSER_ID and any(self.sudo().mapped("sales_pulse_round_id")):
@@ -19,6 +26,16 @@ class SurveyUserInput(models.Model):
             super(SurveyUserInput, pulse.with_user(SUPERUSER_ID)).write(vals)
             return super(SurveyUserInput, self - pulse).write(vals) if self - pulse else True
         return super().write(vals)
+
+    def _check_pulse_link_untouched(self, vals_list):
+        """Only a pulse invitation makes a pulse answer: no answer joins a round
+        (and its results) through the API."""
+        if not self.env.su and any(
+            vals.get("sales_pulse_round_id") or vals.get("sales_pulse_team_id") for vals in vals_list
+        ):
+            raise AccessError(self.env._(
+                "Pulse answers are made by the personal links of a pulse round only."
+            ))
 
     def _mark_done(self):
         result = super()._mark_done()

@@ -168,6 +168,21 @@ class TestPulseAnonymityHttp(PulseCommon, ExternalApiCase):
             followup.write({"user_input_id": answer.id})
         self.assertNotIn("Private pulse comment", str(lead.message_ids.mapped("body")))
 
+    def test_no_answer_joins_a_round_through_the_api(self):
+        pulse_round = self._open_round()
+        own = self.env["survey.user_input"].with_user(self.survey_manager).create({
+            "survey_id": self.survey.id, "email": "tester@example.com",
+        })
+        for method, args in (
+            ("create", [{"survey_id": self.survey.id, "sales_pulse_round_id": pulse_round.id}]),
+            ("write", [own.ids, {"sales_pulse_round_id": pulse_round.id}]),
+            ("write", [own.ids, {"sales_pulse_team_id": self.team_a.id}]),
+        ):
+            error = self.call_kw_error(self.survey_manager, "survey.user_input", method, args)
+            self.assertIn("AccessError", error, method)
+        self.assertFalse(self.env["survey.user_input"].sudo().search_count(
+            [("sales_pulse_round_id", "=", pulse_round.id)]))
+
     def test_threshold_holds_for_each_question(self):
         pulse_round = self._open_round()
         # three answers; only one answers the eNPS question, two leave a comment
