@@ -9,6 +9,9 @@ from odoo.tools import is_html_empty
 from odoo.tools.misc import clean_context
 
 from ..cycle_math import is_web_url
+from .value_checks import check_readable_links
+
+LINKS = ("original_id",)
 
 
 class SalesContent(models.Model):
@@ -148,11 +151,13 @@ class SalesContent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_readable_links(self, vals_list, LINKS)
         contents = super().create(vals_list)
         contents.question_ids._close_gap_activities()
         return contents
 
     def write(self, vals):
+        check_readable_links(self, [vals], LINKS)
         questions_before = self.question_ids if "question_ids" in vals else None
         res = super().write(vals)
         if questions_before is not None:

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+from .value_checks import check_readable_links
+
+LINKS = ("content_id", "lead_id", "message_id")
+
 
 class SalesContentUsage(models.Model):
     """One row each time a salesperson put a content in front of a customer:
@@ -42,6 +46,7 @@ class SalesContentUsage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_readable_links(self, vals_list, LINKS)
         # the lead's situation at the time of use, frozen on the row
         leads = self.env["crm.lead"].browse([vals["lead_id"] for vals in vals_list if vals.get("lead_id")])
         leads.fetch(["stage_id", "cycle_phase_id", "team_id", "company_id"])

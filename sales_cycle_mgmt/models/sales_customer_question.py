@@ -82,11 +82,16 @@ class SalesCustomerQuestion(models.Model):
     @api.model
     def name_create(self, name):
         """Typing a question that exists (other case, spacing or punctuation)
-        picks the existing one, even if it was only asked on leads the user
-        cannot see: duplicates are merged, never created."""
+        picks the existing one: duplicates are merged, never created. One
+        only asked on leads the user cannot see stays unreadable to them: they
+        get an archived draft of their text, which the question log wizard
+        logs on the existing question."""
         existing = self._find_existing(name)
+        if existing and existing.has_access("read"):
+            return existing.id, existing.display_name
         if existing:
-            return existing.id, existing.sudo().display_name
+            draft = self.create({"name": name, "active": False})
+            return draft.id, draft.display_name
         return super().name_create(name)
 
     @api.model_create_multi

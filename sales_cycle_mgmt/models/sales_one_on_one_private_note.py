@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .value_checks import check_readable_links
+
+LINKS = ("session_id",)
+
 
 class SalesOneOnOnePrivateNote(models.Model):
     """A manager's private notes on a session, in a model of its own: a global
@@ -27,6 +31,7 @@ class SalesOneOnOnePrivateNote(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_readable_links(self, vals_list, LINKS)
         for vals in vals_list:
             session = self.env["sales.one.on.one.session"].sudo().browse(vals.get("session_id"))
             if not self.env.su or not vals.get("author_id"):
@@ -39,4 +44,5 @@ class SalesOneOnOnePrivateNote(models.Model):
 
     def write(self, vals):
         vals.pop("author_id", None)
+        check_readable_links(self, [vals], LINKS)
         return super().write(vals)

@@ -3,7 +3,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .value_checks import check_readable_links
+
 STATES = [("planned", "Planned"), ("held", "Held"), ("cancelled", "Cancelled")]
+LINKS = ("series_id", "event_id")
 
 
 class SalesOneOnOneSession(models.Model):
@@ -104,6 +107,7 @@ class SalesOneOnOneSession(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_readable_links(self, vals_list, LINKS)
         for vals in vals_list:
             if "duration" in vals and vals["duration"] <= 0:
                 raise ValidationError(self.env._(
@@ -118,6 +122,7 @@ class SalesOneOnOneSession(models.Model):
         return sessions
 
     def write(self, vals):
+        check_readable_links(self, [vals], LINKS)
         res = super().write(vals)
         if not self.env.context.get("one_on_one_from_event") and {"date", "duration"} & set(vals):
             for session in self.filtered("event_id"):

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .value_checks import check_readable_links
+
 ORIGINS = [
     ("manual", "Added"),
     ("stalled_deal", "Stalled Deal"),
     ("overdue_followup", "Overdue Follow-up"),
 ]
+LINKS = ("series_id", "session_id", "lead_id", "followup_id")
 
 
 class SalesOneOnOneTopic(models.Model):
@@ -68,6 +71,7 @@ class SalesOneOnOneTopic(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_readable_links(self, vals_list, LINKS)
         topics = super().create(vals_list)
         # added on the series (or on a held session): goes to the next planned session
         topics.filtered(lambda t: not t.done and t.session_id.state != "planned").series_id.sudo(
@@ -75,6 +79,8 @@ class SalesOneOnOneTopic(models.Model):
         return topics
 
     def write(self, vals):
+        check_readable_links(self, [vals], LINKS)
         if "done" in vals:
             vals = dict(vals, done_date=fields.Date.context_today(self) if vals["done"] else False)
         return super().write(vals)
+

@@ -23,3 +23,5 @@ from . import test_customer_questions
 from . import test_content_report
 from . import test_content_tours
 from . import test_cron_access
+from . import test_question_log_access
+from . import test_readable_links

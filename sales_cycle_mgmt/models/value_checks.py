@@ -1,0 +1,38 @@
+"""Checks of the values a client sends to ``create`` and ``write``, made before
+the database sees them."""
+
+from collections import defaultdict
+
+from odoo.exceptions import AccessError
+
+
+def check_readable(env, records):
+    """Refuse ``records`` unless the current user may read them all. The
+    superuser may link anything."""
+    if env.su or not records:
+        return
+    records = records.with_env(env)
+    forbidden = records - records._filtered_access("read")
+    if forbidden:
+        raise AccessError(env._(
+            "You cannot link %(model)s records you are not allowed to read (ids %(ids)s).",
+            model=env["ir.model"]._get(records._name).sudo().name,
+            ids=", ".join(str(record_id) for record_id in forbidden.ids),
+        ))
+
+
+def check_readable_links(model, vals_list, fnames):
+    """The many2one values of ``fnames`` in ``vals_list`` must name records
+    the current user may read: whoever reads a many2one gets the name of the
+    record it names, whatever that record's own rules (many2many links are
+    checked by the ORM itself)."""
+    if model.env.su:
+        return
+    ids = defaultdict(set)
+    for vals in vals_list:
+        for fname in fnames:
+            if vals.get(fname):
+                ids[model._fields[fname].comodel_name].add(vals[fname])
+    for comodel, record_ids in ids.items():
+        check_readable(model.env, model.env[comodel].browse(record_ids))
+

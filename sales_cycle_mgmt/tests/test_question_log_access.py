@@ -1,0 +1,58 @@
+from odoo.tests import tagged
+
+from .external_access_common import ExternalAccessCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQuestionLogExternal(ExternalAccessCommon):
+    def _log_by_id_error(self, question):
+        """What any client can send: the log wizard with a question id of its
+        choosing (then its button, were the wizard accepted)."""
+        return self.call_kw_error(self.rep, "sales.customer.question.log", "create", [{
+            "lead_id": self.lead.id, "question_id": question.id,
+        }])
+
+    def test_question_of_a_lead_i_cannot_see_is_refused(self):
+        error = self._log_by_id_error(self.hidden_question)
+        self.assertRefused(error)
+        self.assertNotIn("SSO", error)
+        self.env.invalidate_all()
+        self.assertEqual(self.hidden_question.lead_ids, self.other_lead)
+        self.assertEqual(self.hidden_question.ask_count, 1)
+        self.assertFalse(self.lead.customer_question_ids)
+
+    def test_question_of_another_company_is_refused(self):
+        self.assertRefused(self._log_by_id_error(self.foreign_question))
+        self.env.invalidate_all()
+        self.assertFalse(self.foreign_question.lead_ids)
+        self.assertEqual(self.foreign_question.ask_count, 0)
+        self.assertFalse(self.lead.customer_question_ids)
+
+    def test_typing_the_text_of_a_hidden_question_still_logs_it(self):
+        """The web client's "Create" on the question: the salesperson knows the
+        text, so the asking still goes to the one existing question."""
+        question_id, name = self.call_kw(
+            self.rep, "sales.customer.question", "name_create", ["do you support sso"],
+        )
+        self.assertEqual(name, "do you support sso", "the existing question's spelling is not shown")
+        Log = "sales.customer.question.log"
+        wizard_id = self.call_kw(self.rep, Log, "create", [{
+            "lead_id": self.lead.id, "question_id": question_id,
+        }])
+        self.call_kw(self.rep, Log, "action_log", [[wizard_id]])
+        self.env.invalidate_all()
+        self.assertEqual(self.hidden_question.lead_ids, self.other_lead | self.lead)
+        self.assertEqual(self.hidden_question.ask_count, 2)
+        self.assertEqual(self.lead.customer_question_ids, self.hidden_question)
+        key = "do you support sso"
+        all_questions = self.Question.with_context(active_test=False)
+        self.assertEqual(all_questions.search_count([("normalized_name", "=", key)]), 1, "no draft left")
+
+    def test_question_linked_on_the_lead_directly_is_refused(self):
+        status, body = self.json2(self.rep, "crm.lead", "write", {
+            "ids": self.lead.ids, "vals": {"customer_question_ids": [[4, self.hidden_question.id]]},
+        })
+        self.assertEqual(status, 403, body)
+        self.env.invalidate_all()
+        self.assertFalse(self.lead.customer_question_ids)
+        self.assertEqual(self.hidden_question.lead_ids, self.other_lead)
