@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .value_checks import check_readable_links
 
@@ -123,6 +123,13 @@ class SalesOneOnOneSession(models.Model):
 
     def write(self, vals):
         check_readable_links(self, [vals], LINKS)
+        # the series says whose meeting it is: moved, it would change hands
+        if not self.env.su and "series_id" in vals and any(
+            session.series_id.id != vals["series_id"] for session in self
+        ):
+            raise AccessError(self.env._(
+                "A one-on-one session cannot move to another series: plan it in that series instead."
+            ))
         res = super().write(vals)
         if not self.env.context.get("one_on_one_from_event") and {"date", "duration"} & set(vals):
             for session in self.filtered("event_id"):

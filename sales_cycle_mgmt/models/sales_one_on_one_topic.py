@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .value_checks import check_readable_links
 
@@ -80,7 +80,23 @@ class SalesOneOnOneTopic(models.Model):
 
     def write(self, vals):
         check_readable_links(self, [vals], LINKS)
+        self._check_series_kept(vals)
         if "done" in vals:
             vals = dict(vals, done_date=fields.Date.context_today(self) if vals["done"] else False)
         return super().write(vals)
 
+    def _check_series_kept(self, vals):
+        """A topic stays in its series (the scheduling only carries it from
+        session to session within it): moved, it would change hands."""
+        if self.env.su:
+            return
+        if "series_id" in vals:
+            series_id = vals["series_id"]
+        elif vals.get("session_id"):
+            series_id = self.env["sales.one.on.one.session"].browse(vals["session_id"]).series_id.id
+        else:
+            return
+        if any(topic.series_id.id != series_id for topic in self):
+            raise AccessError(self.env._(
+                "A one-on-one topic cannot move to another series: add it to that series instead."
+            ))
