@@ -9,9 +9,10 @@ from odoo.tools import is_html_empty
 from odoo.tools.misc import clean_context
 
 from ..cycle_math import is_web_url
-from .value_checks import check_readable_links
+from .value_checks import check_lengths, check_readable_links
 
 LINKS = ("original_id",)
+NAME_LIMITS = {"name": 200}
 
 
 class SalesContent(models.Model):
@@ -151,12 +152,14 @@ class SalesContent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_lengths(self, vals_list, NAME_LIMITS)
         check_readable_links(self, vals_list, LINKS)
         contents = super().create(vals_list)
         contents.question_ids._close_gap_activities()
         return contents
 
     def write(self, vals):
+        check_lengths(self, [vals], NAME_LIMITS)
         check_readable_links(self, [vals], LINKS)
         questions_before = self.question_ids if "question_ids" in vals else None
         res = super().write(vals)

@@ -4,8 +4,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..cycle_math import normalize_question
+from .value_checks import check_lengths
 
 GAP_ACTIVITY = "sales_cycle_mgmt.mail_activity_type_content_gap"
+# a question is a sentence; even in 4-byte characters it fits an index entry
+NAME_LIMITS = {"name": 500}
 
 
 class SalesCustomerQuestion(models.Model):
@@ -96,11 +99,13 @@ class SalesCustomerQuestion(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_lengths(self, vals_list, NAME_LIMITS)
         questions = super().create(vals_list)
         questions.filtered("is_answered")._close_gap_activities()
         return questions
 
     def write(self, vals):
+        check_lengths(self, [vals], NAME_LIMITS)
         res = super().write(vals)
         if "content_ids" in vals:
             self.filtered("is_answered")._close_gap_activities()

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .cron_progress import commit_progress, try_cron_lock
+from .value_checks import check_lengths
 
 CADENCES = [
     ("weekly", "Weekly"),
@@ -21,6 +22,7 @@ CADENCE_STEP = {
 CADENCE_MIN_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28, "quarterly": 89}
 MAX_QUESTIONS = 10
 MIN_ANONYMITY_THRESHOLD = 3
+NAME_LIMITS = {"name": 200}
 
 
 class SalesPulseCampaign(models.Model):
@@ -77,6 +79,15 @@ class SalesPulseCampaign(models.Model):
         ))
         for campaign in self:
             campaign.round_count = counts.get(campaign, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_lengths(self, vals_list, NAME_LIMITS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_lengths(self, [vals], NAME_LIMITS)
+        return super().write(vals)
 
     @api.constrains("anonymity_threshold")
     def _check_anonymity_threshold(self):

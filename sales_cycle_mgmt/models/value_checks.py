@@ -3,7 +3,7 @@ the database sees them."""
 
 from collections import defaultdict
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 
 def check_readable(env, records):
@@ -36,3 +36,17 @@ def check_readable_links(model, vals_list, fnames):
     for comodel, record_ids in ids.items():
         check_readable(model.env, model.env[comodel].browse(record_ids))
 
+
+def check_lengths(model, vals_list, limits):
+    """Refuse the text values of ``vals_list`` longer than ``limits``
+    ({field name: characters}) with a readable message, not the database's
+    (an index cannot hold an entry of more than about 2,700 bytes)."""
+    for vals in vals_list:
+        for fname, limit in limits.items():
+            value = vals.get(fname)
+            if isinstance(value, str) and len(value) > limit:
+                raise ValidationError(model.env._(
+                    "%(field)s can be at most %(limit)s characters long, not %(length)s.",
+                    field=model._fields[fname]._description_string(model.env),
+                    limit=limit, length=len(value),
+                ))
