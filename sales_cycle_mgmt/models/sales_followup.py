@@ -10,10 +10,12 @@ from odoo.tools import SQL, format_date
 from ..cycle_math import next_working_day, nps_bucket
 from .cron_progress import commit_progress, try_cron_lock
 from .sales_followup_plan_step import KINDS
+from .value_checks import check_readable_links
 
 NPS_BUCKETS = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
 # set by the survey machinery only (sending the survey, the customer's answer)
 SURVEY_FIELDS = ("user_input_id", "survey_sent_date", "nps_score", "nps_bucket", "nps_comment")
+LINK_FIELDS = ("lead_id", "partner_id", "plan_id", "step_id", "activity_id")
 
 
 class SalesFollowup(models.Model):
@@ -83,10 +85,12 @@ class SalesFollowup(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_survey_fields_untouched(vals_list)
+        check_readable_links(self, vals_list, LINK_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_survey_fields_untouched([vals])
+        check_readable_links(self, [vals], LINK_FIELDS)
         return super().write(vals)
 
     def _check_survey_fields_untouched(self, vals_list):

@@ -16,6 +16,7 @@ from . import test_one_on_one_reports
 from . import test_one_on_one_cron_concurrency
 from . import test_pulse
 from . import test_pulse_controller
+from . import test_pulse_anonymity_http
 from . import test_pulse_concurrency
 from . import test_pulse_tour
 from . import test_sales_content

@@ -56,6 +56,19 @@ class TestReadableLinksExternal(ExternalAccessCommon):
         self.env.invalidate_all()
         self.assertFalse(self.content_link.original_id)
 
+    def test_follow_up_moved_to_the_lead_of_another_rep_is_refused(self):
+        followup = self.env["sales.followup"].create({
+            "name": "Check-in", "lead_id": self.lead.id, "kind": "check_in",
+            "date_due": fields.Date.today(), "user_id": self.rep.id,
+        })
+        error = self.call_kw_error(self.rep, "sales.followup", "write", [
+            followup.ids, {"lead_id": self.other_lead.id},
+        ])
+        self.assertRefused(error)
+        self.assertNotIn(self.other_lead.name, error)
+        self.env.invalidate_all()
+        self.assertEqual(followup.lead_id, self.lead)
+
     def test_superuser_links_anything(self):
         topic = self.topic.sudo()
         topic.write({"lead_id": self.other_lead.id})
