@@ -16,25 +16,24 @@ class SalesPulse(http.Controller):
         """Personal link of an invitation: start (or resume, in the browser that
         started it) an anonymous answer of the round's survey and hand over to
         the stock survey pages."""
-        _ = request.env._
         invitation = request.env["sales.pulse.invitation"].sudo().search(
             [("access_token", "=", token)], limit=1
         )
         if not invitation:
-            return self._pulse_page(_("Unknown link"), _(
+            return self._pulse_page(request.env._("Unknown link"), request.env._(
                 "This survey link is not valid. Use the link of your latest invitation mail."
             ), status=404)
         user = request.env.user
         if not user._is_public() and user != invitation.user_id:
-            return self._pulse_page(_("This link is someone else's"), _(
+            return self._pulse_page(request.env._("This link is someone else's"), request.env._(
                 "This survey link was sent to another person: only they may answer with it."
             ), status=403)
         if invitation.responded:
-            return self._pulse_page(
-                _("Already answered"), _("You have already answered this round. Thank you!")
-            )
+            return self._pulse_page(request.env._("Already answered"), request.env._(
+                "You have already answered this round. Thank you!"
+            ))
         if invitation.round_id.state != "open":
-            return self._pulse_page(_("This round is closed"), _(
+            return self._pulse_page(request.env._("This round is closed"), request.env._(
                 "This round of the survey is closed: answers are no longer accepted."
             ))
         survey = invitation.round_id.survey_id.sudo()
