@@ -15,7 +15,10 @@ with ``sales_cycle_mgmt`` installed on top of it. Then it measures
     tracking and no history, against a bare ``INSERT INTO ... SELECT`` of the same
     rows into an empty copy of the history table (its indexes and foreign keys:
     the floor of any implementation), and for information into a plain table;
-(c) the time-in-stage ``_read_group`` on a history grown to ``--history-rows`` rows.
+(c) the time-in-stage ``_read_group`` on a history grown to ``--history-rows`` rows;
+(d) reading the statusbar's time per stage (``duration_tracking``) of a kanban page
+    of ``--kanban-cards`` cards: stock from the chatter's tracking values, the addon
+    from the stored history.
 
 It prints a table with medians, ratios and PASS/MISS against the targets, and exits
 0 whatever the figures (a benchmark is not a test); it exits 1 only when it could
@@ -50,6 +53,7 @@ from odoo.tools import SQL, config
 TARGET_MOVE_RATIO = 1.15
 TARGET_BACKFILL_RATIO = 3.0
 TARGET_READ_GROUP_SECONDS = 2.0
+TARGET_DURATION_RATIO = 1.0
 
 
 def parse_args(argv):
@@ -72,6 +76,8 @@ def parse_args(argv):
                    help="(c) size of the stage history for the read_group")
     p.add_argument("--repeat", type=int, default=3, help="(b) repetitions (median)")
     p.add_argument("--repeat-read", type=int, default=5, help="(c) repetitions per user (median)")
+    p.add_argument("--kanban-cards", type=int, default=80,
+                   help="(d) cards whose time per stage is read, as a kanban page")
     p.add_argument("--salespeople", type=int, default=8, help="salespeople owning the leads")
     p.add_argument("--prefix", default="scm_bench",
                    help="database name prefix; <prefix>_stock and <prefix>_addon are dropped "
@@ -558,6 +564,30 @@ def grow_history(registry, target_rows, seed):
         return extra
 
 
+def bench_duration_tracking(args, stock_db, addon_db):
+    """(d) The statusbar's time per stage (``duration_tracking``) of a kanban
+    page of cards: stock reads the chatter's tracking, the addon the stored
+    stays. The cards are the first leads, moved with tracking on by (a)."""
+    registries = {db: odoo.modules.registry.Registry(db) for db in (stock_db, addon_db)}
+    with env_for(registries[stock_db]) as env:
+        lead_ids = env["crm.lead"].search(
+            [("name", "=like", "Bench opportunity %")], order="id", limit=args.kanban_cards
+        ).ids
+    times = {db: [] for db in registries}
+    say(f"(d) duration_tracking of {len(lead_ids)} cards x{args.repeat_read} in each database")
+    for i in range(args.repeat_read + 1):  # the first round warms the caches, untimed
+        order = list(registries) if i % 2 else list(reversed(registries))
+        for db in order:
+            with env_for(registries[db]) as env:
+                leads = env["crm.lead"].browse(lead_ids)
+                leads.mapped("stage_id")  # what the card has read already
+                t = time.perf_counter()
+                leads.mapped("duration_tracking")
+                if i:
+                    times[db].append(time.perf_counter() - t)
+    return {"cards": len(lead_ids), "times": times}
+
+
 def time_in_stage(env):
     return env["sales.cycle.stage.history"]._read_group(
         [], ["stage_id"], ["duration_days:avg", "duration_days:max", "__count"]
@@ -611,7 +641,7 @@ def fmt_list(values, unit="s"):
     return ", ".join(f"{v:.2f}" for v in values) + f" {unit}"
 
 
-def report(args, info, moves, backfill, read_group):
+def report(args, info, moves, backfill, read_group, durations):
     stock, addon = info["stock_db"], info["addon_db"]
     lines = []
     w = lines.append
@@ -673,6 +703,12 @@ def report(args, info, moves, backfill, read_group):
                      f"s, median of {args.repeat_read}",
                      "-", f"{t:.3f}", "-", f"< {TARGET_READ_GROUP_SECONDS:.0f} s",
                      verdict(t < TARGET_READ_GROUP_SECONDS)))
+    d_stock, d_addon = (median(durations["times"][db]) * 1000 for db in (stock, addon))
+    ratio_d = d_addon / d_stock
+    rows.append((f"(d) duration_tracking (statusbar time per stage) of {durations['cards']} kanban "
+                 f"cards, stock tracking values vs stored history: ms, median of {args.repeat_read}",
+                 f"{d_stock:.1f}", f"{d_addon:.1f}", f"{ratio_d:.2f}x",
+                 f"<= {TARGET_DURATION_RATIO:.2f}x", verdict(ratio_d <= TARGET_DURATION_RATIO)))
     header = ("measure (reference vs addon)", "reference", "addon", "ratio", "target", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     sep = "  ".join("-" * x for x in widths)
@@ -766,9 +802,10 @@ def main(argv=None):
             "survey_crm adds one column to crm_lead and does not override write()."
         )
         moves = bench_moves(args, stock_db, addon_db)
+        durations = bench_duration_tracking(args, stock_db, addon_db)
         backfill = bench_backfill(args, addon_db)
         read_group = bench_read_group(args, addon_db)
-        report(args, info, moves, backfill, read_group)
+        report(args, info, moves, backfill, read_group, durations)
 
     return guarded_run(bench, [stock_db, addon_db], args.keep)
 

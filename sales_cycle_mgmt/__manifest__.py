@@ -1,7 +1,7 @@
 {
     "name": "Sales Cycle Management",
     "summary": "Run CRM as a managed sales cycle: phases, stage playbooks with exit "
-    "checklists, stored stage history, stalled deals and after-sales follow-ups with "
+    "checklists, stored stage history, rotting deals and after-sales follow-ups with "
     "customer NPS",
     "version": "19.0.1.1.0",
     "category": "Sales/CRM",

@@ -30,7 +30,7 @@ KPIS = [
     ("Open opportunities", "sales.cycle.report", "lead_count", OPEN + [["type", "=", "opportunity"]]),
     ("Win rate (%)", "sales.cycle.report", "win_rate", []),
     ("Days to win", "sales.cycle.report", "cycle_days", WON),
-    ("Stalled deals", "crm.lead", "__count", [["is_stalled", "=", True]]),
+    ("Rotting deals", "crm.lead", "__count", [["is_rotting", "=", True]]),
     ("Customer NPS", "sales.followup.report", "nps_value", []),
 ]
 

@@ -1,4 +1,3 @@
-import json
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -40,11 +39,8 @@ class CrmLead(models.Model):
         compute="_compute_cycle_days",
         help="Days from the lead's creation to its closing, or to today while open.",
     )
-    is_stalled = fields.Boolean(
-        readonly=True, copy=False, index="btree_not_null",
-        help="Stayed in its stage longer than the stage's benchmark or target.",
-    )
-    stalled_since = fields.Datetime(readonly=True, copy=False)
+    # the stay (by its start) whose rotting got its activity: one per stay
+    rotting_reminded_at = fields.Datetime(readonly=True, copy=False)
     # counted move by move from what the ORM already holds (_sync_stage_history)
     # and written by the UPDATE that writes the stage: no query of their own
     cycle_stage_count = fields.Integer(
@@ -110,6 +106,29 @@ class CrmLead(models.Model):
         for lead in self:
             lead.stage_history_count = counts.get(lead._origin, 0)
 
+    def _compute_duration_tracking(self):
+        """Time in each stage (the statusbar's), from the stored stage history
+        in one query for the batch rather than from the chatter's tracking: right
+        also for leads moved with tracking off and for leads whose chatter was
+        cleaned. The open stay runs until now."""
+        stored = self.filtered(lambda lead: lead._origin.id)
+        durations = defaultdict(dict)
+        if stored:
+            self.env.cr.execute(SQL("""
+                SELECT lead_id, stage_id,
+                       sum(EXTRACT(EPOCH FROM COALESCE(date_out, %(now)s) - date_in))::bigint
+                  FROM sales_cycle_stage_history
+                 WHERE lead_id = ANY(%(ids)s) AND stage_id IS NOT NULL
+              GROUP BY lead_id, stage_id
+            """, now=self.env.cr.now(), ids=stored._origin.ids))
+            for lead_id, stage_id, seconds in self.env.cr.fetchall():
+                durations[lead_id][stage_id] = max(seconds, 0)
+        for lead in stored:
+            lead.duration_tracking = durations[lead._origin.id]
+        if self - stored:
+            return super(CrmLead, self - stored)._compute_duration_tracking()
+        return None
+
     @api.depends("date_last_stage_update", "create_date", "date_closed")
     def _compute_cycle_days(self):
         now = fields.Datetime.now()
@@ -142,14 +161,14 @@ class CrmLead(models.Model):
             self._check_exit_gate(self.env["crm.stage"].browse(vals["stage_id"]))
             moving = self.browse(lead_id for lead_id, stage in stages_before.items()
                                  if stage.id != vals["stage_id"])
-            stalled = moving.filtered("is_stalled")
-            if stalled:
-                # the stall ends with the stay; its reminder goes too
-                stalled.activity_unlink(["sales_cycle_mgmt.mail_activity_type_stalled"])
+            reminded = moving.filtered("rotting_reminded_at")
+            if reminded:
+                # rotting ends with the stay; its reminder goes too
+                reminded.activity_unlink(["sales_cycle_mgmt.mail_activity_type_stalled"])
                 if moving == self:
-                    vals = dict(vals, is_stalled=False, stalled_since=False)
+                    vals = dict(vals, rotting_reminded_at=False)
                 else:
-                    super(CrmLead, stalled).write({"is_stalled": False, "stalled_since": False})
+                    super(CrmLead, reminded).write({"rotting_reminded_at": False})
         res = super().write(vals)
         if stage_moves:
             self._sync_stage_history(stages_before, date_in=None if "stage_id" in vals else self.env.cr.now())
@@ -361,60 +380,40 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_flag_stalled(self, batch_size=500):
-        """Flag open leads whose current stay exceeds their stage's threshold and
-        give each new stall one activity for its salesperson; clear the flag of
-        leads that are no longer over it. Batched and safe to run concurrently:
-        a lead is only flagged by the transaction whose UPDATE changed it."""
+        """Give each deal that starts rotting (stock ``is_rotting``: longer in
+        its stage than the stage's Days to rot) one activity for its
+        salesperson, once per stay. Batched and safe to run concurrently: a
+        lead gets its activity from the transaction whose UPDATE marked it."""
         if not try_cron_lock(self.env, "crm.lead._cron_flag_stalled"):
             return
-        min_samples = self.env["crm.stage"]._benchmark_min_samples()
-        stages = self.env["crm.stage"].search(
-            ["|", ("target_days", ">", 0), ("benchmark_sample_size", ">=", min_samples)]
-        )
-        thresholds = {s.id: s._stall_threshold(min_samples) for s in stages}
-        watched = {sid: t for sid, t in thresholds.items() if t > 0}
-        self.flush_model()
-        now = self.env.cr.now()
-        # leads no longer over their threshold (threshold raised, gate reopened...)
-        self.env.cr.execute(SQL("""
-            UPDATE crm_lead l SET is_stalled = false, stalled_since = NULL
-             WHERE l.is_stalled
-               AND (l.won_status != 'pending' OR NOT l.active
-                    OR NOT (l.stage_id = ANY(%(stage_ids)s))
-                    OR l.date_last_stage_update + make_interval(
-                           secs => (%(thresholds)s::jsonb ->> l.stage_id::text)::float * 86400) > %(now)s)
-        """, stage_ids=list(watched), thresholds=_json(watched), now=now))
-        if not watched:
-            self.invalidate_model(["is_stalled", "stalled_since"])
-            return
         activity_type = self.env.ref("sales_cycle_mgmt.mail_activity_type_stalled")
+        rotting = self._search([("is_rotting", "=", True)])
         while True:
             self.env.cr.execute(SQL("""
                 WITH due AS (
                     SELECT l.id FROM crm_lead l
-                     WHERE l.is_stalled IS NOT TRUE AND l.active AND l.won_status = 'pending'
-                       AND l.stage_id = ANY(%(stage_ids)s)
-                       AND l.date_last_stage_update + make_interval(
-                             secs => (%(thresholds)s::jsonb ->> l.stage_id::text)::float * 86400) <= %(now)s
+                     WHERE l.id IN %(rotting)s
+                       AND l.rotting_reminded_at IS DISTINCT FROM l.date_last_stage_update
                      ORDER BY l.id
                      LIMIT %(limit)s
                        FOR UPDATE SKIP LOCKED
                 )
-                UPDATE crm_lead l SET is_stalled = true, stalled_since = %(now)s
-                  FROM due WHERE l.id = due.id AND l.is_stalled IS NOT TRUE
+                UPDATE crm_lead l SET rotting_reminded_at = l.date_last_stage_update
+                  FROM due WHERE l.id = due.id
+                   AND l.rotting_reminded_at IS DISTINCT FROM l.date_last_stage_update
              RETURNING l.id
-            """, stage_ids=list(watched), thresholds=_json(watched), now=now, limit=batch_size))
+            """, rotting=rotting.subselect(), limit=batch_size))
             ids = [row[0] for row in self.env.cr.fetchall()]
-            self.invalidate_model(["is_stalled", "stalled_since"])
+            self.invalidate_model(["rotting_reminded_at"])
             if not ids:
                 break
-            self.browse(ids)._schedule_stall_activities(activity_type, thresholds)
+            self.browse(ids)._schedule_rotting_activities(activity_type)
             if not commit_progress(self.env, len(ids)) or not try_cron_lock(
                 self.env, "crm.lead._cron_flag_stalled"
             ):
                 break
 
-    def _schedule_stall_activities(self, activity_type, thresholds):
+    def _schedule_rotting_activities(self, activity_type):
         model_id = self.env["ir.model"]._get_id("crm.lead")
         today = fields.Date.context_today(self)
         vals_list = []
@@ -430,10 +429,10 @@ class CrmLead(models.Model):
                 "date_deadline": today,
                 "automated": True,
                 "summary": self.env._(
-                    "Stalled in %(stage)s for %(days)s days (threshold %(threshold)s)",
+                    "Rotting in %(stage)s for %(days)s days (rots after %(threshold)s)",
                     stage=lead.stage_id.name,
                     days=lead.days_in_stage,
-                    threshold=round(thresholds.get(lead.stage_id.id, 0), 1),
+                    threshold=lead.stage_id.rotting_threshold_days,
                 ),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
@@ -487,10 +486,6 @@ class CrmLead(models.Model):
             "target": "new",
             "context": {"default_lead_id": self.id},
         }
-
-
-def _json(mapping):
-    return json.dumps({str(k): v for k, v in mapping.items()})
 
 
 def _columns(rows):

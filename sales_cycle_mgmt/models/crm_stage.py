@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from .cron_progress import try_cron_lock
 
@@ -14,15 +14,20 @@ class CrmStage(models.Model):
         ondelete="set null",  # a phase in use cannot be deleted but at uninstall
         help="Lifecycle phase this pipeline stage belongs to.",
     )
-    target_days = fields.Integer(
-        help="How long a deal should stay in this stage. Used to flag stalled deals "
-        "until the stage has enough won deals for its own benchmark.",
+    rotting_automatic = fields.Boolean(
+        "Automatic Days to Rot", default=True,
+        help="Days to rot learned from this stage's won deals: the nightly benchmark's 90th "
+        "percentile, once enough won deals went through the stage. Until then, and when "
+        "off, Days to rot is the number set by hand.",
     )
     guidance = fields.Html(
         translate=True,
         sanitize_style=True,
-        help="What good looks like in this stage: shown on the lead form.",
+        help="What good looks like in this stage: shown on the lead form and, as plain "
+        "text, as the tooltip of the pipeline column.",
     )
+    # stock's tooltip text, written from the guidance: one text for one stage
+    requirements = fields.Text(compute="_compute_requirements", store=True, readonly=True)
     checklist_item_ids = fields.One2many(
         "sales.cycle.checklist.item", "stage_id", string="Exit Checklist", copy=True
     )
@@ -44,11 +49,7 @@ class CrmStage(models.Model):
         "Benchmark Sample", readonly=True,
         help="Number of stays of won deals behind the benchmark.",
     )
-    stall_threshold_days = fields.Float(
-        "Stalled After (days)", compute="_compute_stall_threshold_days", digits=(16, 1),
-        help="A deal staying longer than this is flagged as stalled: the 90th percentile "
-        "of won deals when the sample is large enough, else the target days.",
-    )
+    benchmark_min_samples = fields.Integer(compute="_compute_benchmark_min_samples")
     playbook_summary = fields.Char(compute="_compute_playbook_summary")
     content_ids = fields.Many2many(
         "sales.content", "sales_content_crm_stage_rel", "stage_id", "content_id",
@@ -56,20 +57,24 @@ class CrmStage(models.Model):
         help="Content suggested first on the leads of this stage.",
     )
 
-    @api.depends("target_days", "benchmark_p90_days", "benchmark_sample_size")
-    def _compute_stall_threshold_days(self):
-        min_samples = self._benchmark_min_samples()
-        for stage in self:
-            stage.stall_threshold_days = stage._stall_threshold(min_samples)
+    def _compute_benchmark_min_samples(self):
+        self.benchmark_min_samples = self._benchmark_min_samples()
 
-    @api.depends("cycle_phase_id", "target_days", "checklist_item_ids.name", "checklist_gate")
+    @api.depends("guidance")
+    def _compute_requirements(self):
+        for stage in self:
+            text = html2plaintext(stage.guidance or "").strip()
+            stage.requirements = text or False
+
+    @api.depends("cycle_phase_id", "rotting_threshold_days", "rotting_automatic",
+                 "checklist_item_ids.name", "checklist_gate")
     def _compute_playbook_summary(self):
         for stage in self:
             parts = []
             if stage.cycle_phase_id:
                 parts.append(self.env._("Phase: %(phase)s", phase=stage.cycle_phase_id.name))
-            if stage.target_days:
-                parts.append(self.env._("Target: %(days)s days", days=stage.target_days))
+            if stage.rotting_threshold_days:
+                parts.append(self.env._("Rots after %(days)s days", days=stage.rotting_threshold_days))
             if stage.checklist_item_ids:
                 items = ", ".join(
                     self.env._("%(item)s (required)", item=item.name) if item.required else item.name
@@ -83,15 +88,14 @@ class CrmStage(models.Model):
                 parts.append(self.env._("%(label)s: %(items)s", label=label, items=items))
             stage.playbook_summary = self.env._(" · ").join(parts)
 
-    @api.constrains("target_days")
-    def _check_target_days(self):
+    @api.constrains("rotting_threshold_days")
+    def _check_rotting_threshold_days(self):
         for stage in self:
-            if stage.target_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Target days of stage '%(stage)s' cannot be negative.", stage=stage.name
-                    )
-                )
+            if stage.rotting_threshold_days < 0:
+                raise ValidationError(self.env._(
+                    "Days to rot of stage '%(stage)s' cannot be negative (0: never rots).",
+                    stage=stage.name,
+                ))
 
     @api.constrains("checklist_gate", "checklist_item_ids")
     def _check_checklist_gate(self):
@@ -112,13 +116,6 @@ class CrmStage(models.Model):
             .get_param("sales_cycle_mgmt.benchmark_min_samples", 10)
         )
 
-    def _stall_threshold(self, min_samples):
-        """Days after which a stay in this stage is stalled; 0 means never."""
-        self.ensure_one()
-        if self.benchmark_sample_size >= min_samples and self.benchmark_p90_days > 0:
-            return max(self.benchmark_p90_days, self.target_days)
-        return self.target_days
-
     # ------------------------------------------------------------
     # CRON
     # ------------------------------------------------------------
@@ -126,7 +123,9 @@ class CrmStage(models.Model):
     @api.model
     def _compute_benchmarks(self):
         """Median, 90th percentile and sample size of the closed stays of won leads,
-        per stage, in one statement (nightly cron, before the stalled-deal check)."""
+        per stage, in one statement; automatic stages with a large enough sample
+        rot after the 90th percentile, rounded up to whole days (nightly cron,
+        before the rotting check)."""
         if not try_cron_lock(self.env, "crm.stage._compute_benchmarks"):
             return
         self.env["sales.cycle.stage.history"].flush_model()
@@ -155,6 +154,13 @@ class CrmStage(models.Model):
                     OR s.benchmark_median_days IS DISTINCT FROM round(COALESCE(b.median, 0)::numeric, 2)
                     OR s.benchmark_p90_days IS DISTINCT FROM round(COALESCE(b.p90, 0)::numeric, 2))
         """))
+        self.flush_model(["rotting_automatic", "rotting_threshold_days"])
+        self.env.cr.execute(SQL("""
+            UPDATE crm_stage
+               SET rotting_threshold_days = ceil(benchmark_p90_days)::int
+             WHERE rotting_automatic AND benchmark_sample_size >= %s AND benchmark_p90_days > 0
+               AND rotting_threshold_days IS DISTINCT FROM ceil(benchmark_p90_days)::int
+        """, self._benchmark_min_samples()))
         self.invalidate_model(
-            ["benchmark_median_days", "benchmark_p90_days", "benchmark_sample_size"]
+            ["benchmark_median_days", "benchmark_p90_days", "benchmark_sample_size", "rotting_threshold_days"]
         )

@@ -9,8 +9,8 @@ class ResConfigSettings(models.TransientModel):
         "Won Stays for a Benchmark",
         config_parameter="sales_cycle_mgmt.benchmark_min_samples",
         default=10,
-        help="A stage's stalled threshold uses the 90th percentile of its won stays once it "
-        "has this many; before that, its target days.",
+        help="A stage with automatic days to rot rots after the 90th percentile of its won "
+        "deals' stays once it has this many; before that, after the days set by hand.",
     )
     sales_cycle_followup_horizon_days = fields.Integer(
         "Follow-up Horizon (days)",

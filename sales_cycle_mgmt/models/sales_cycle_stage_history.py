@@ -56,6 +56,10 @@ class SalesCycleStageHistory(models.Model):
         help="How the lead left this stage: the direction of its next stay.",
     )
     is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
+    days = fields.Float(
+        compute="_compute_days", digits=(16, 2),
+        help="Time of the stay in days; for the current stay, until now.",
+    )
     # the same figure again, aggregated by max: pivots take one aggregator per
     # field; written by the same statements as duration_days
     max_duration_days = fields.Float(
@@ -78,6 +82,15 @@ class SalesCycleStageHistory(models.Model):
     def _compute_is_current(self):
         for stay in self:
             stay.is_current = not stay.date_out
+
+    @api.depends("date_in", "date_out", "duration_days")
+    def _compute_days(self):
+        now = fields.Datetime.now()
+        for stay in self:
+            if stay.date_out or not stay.date_in:
+                stay.days = stay.duration_days
+            else:
+                stay.days = max((now - stay.date_in).total_seconds() / 86400.0, 0.0)
 
     def _search_is_current(self, operator, value):
         if operator not in ("=", "!="):
@@ -249,7 +262,7 @@ class SalesCycleStageHistory(models.Model):
     def _demo_generate_history(self):
         """Demo data: give every demo lead a plausible past (stays over the last
         months, some backward moves, won deals through every stage), then run
-        the nightly benchmarks and stalled check so every report shows data.
+        the nightly benchmarks and rotting check so every report shows data.
         Deterministic: the same database gets the same history."""
         leads = self.env["crm.lead"].with_context(active_test=False).search(
             [("stage_id", "!=", False)], order="id"
@@ -268,7 +281,7 @@ class SalesCycleStageHistory(models.Model):
             # walk backwards from the current stay
             dates = [end]
             for stage in reversed(path[:-1]):
-                base = stage.target_days or 5
+                base = stage.rotting_threshold_days or 5
                 dates.insert(0, dates[0] - timedelta(days=base * rng.uniform(0.3, 1.8)))
             for i, stage in enumerate(path):
                 date_in = dates[i]

@@ -191,7 +191,7 @@ class SalesOneOnOneSession(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "type": "info",
-                    "message": self.env._("No stalled deal or overdue follow-up to suggest."),
+                    "message": self.env._("No rotting deal or overdue follow-up to suggest."),
                 },
             }
         return True
@@ -234,7 +234,7 @@ class SalesOneOnOneSession(models.Model):
     # ------------------------------------------------------------
 
     def _add_suggested_topics(self):
-        """Topics from the member's stalled deals and overdue follow-ups, once
+        """Topics from the member's rotting deals and overdue follow-ups, once
         per deal or follow-up while its topic is open in the series."""
         Topic = self.env["sales.one.on.one.topic"].sudo()
         planned = self.filtered(lambda s: s.state == "planned")
@@ -242,7 +242,7 @@ class SalesOneOnOneSession(models.Model):
             return Topic
         members = planned.member_id
         leads = self.env["crm.lead"].sudo().search([
-            ("user_id", "in", members.ids), ("is_stalled", "=", True),
+            ("user_id", "in", members.ids), ("is_rotting", "=", True),
         ])
         followups = self.env["sales.followup"].sudo().search([
             ("user_id", "in", members.ids), ("is_overdue", "=", True),
@@ -267,7 +267,7 @@ class SalesOneOnOneSession(models.Model):
                     vals_list.append({
                         "session_id": session.id, "series_id": series.id, "origin": "stalled_deal",
                         "lead_id": lead.id, "author_id": False,
-                        "name": self.env._("Stalled deal: %(deal)s", deal=lead.name),
+                        "name": self.env._("Rotting deal: %(deal)s", deal=lead.name),
                     })
             for followup in overdue.filtered(lambda f, s=session: f.user_id == s.member_id):
                 if (series, followup) not in taken:

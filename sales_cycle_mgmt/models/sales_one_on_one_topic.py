@@ -5,7 +5,7 @@ from .value_checks import check_readable_links
 
 ORIGINS = [
     ("manual", "Added"),
-    ("stalled_deal", "Stalled Deal"),
+    ("stalled_deal", "Rotting Deal"),
     ("overdue_followup", "Overdue Follow-up"),
 ]
 LINKS = ("series_id", "session_id", "lead_id", "followup_id")

@@ -3,7 +3,8 @@ from . import test_cycle_math
 from . import test_stage_history
 from . import test_stage_playbook
 from . import test_backfill
-from . import test_stalled
+from . import test_rotting
+from . import test_time_in_stage
 from . import test_cron_concurrency
 from . import test_followups
 from . import test_cycle_reports

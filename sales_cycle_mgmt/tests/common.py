@@ -1,4 +1,14 @@
 from odoo.addons.crm.tests.common import TestCrmCommon
+from odoo.addons.mail.models.mail_tracking_duration_mixin import MailTrackingDurationMixin
+
+
+def stock_duration_tracking(lead):
+    """{stage id: seconds} as stock computes it, from the chatter's tracking."""
+    lead.invalidate_recordset(["duration_tracking"])
+    MailTrackingDurationMixin._compute_duration_tracking(lead)
+    durations = {int(stage_id): seconds for stage_id, seconds in lead.duration_tracking.items() if seconds}
+    lead.invalidate_recordset(["duration_tracking"])
+    return durations
 
 
 class SalesCycleCommon(TestCrmCommon):

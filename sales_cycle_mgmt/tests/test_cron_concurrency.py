@@ -40,9 +40,11 @@ class TestCronConcurrency(TransactionCase):
             thread.join(timeout=60)
         return errors
 
-    def test_two_stalled_runs_at_once_schedule_one_activity_per_stall(self):
+    def test_two_rotting_runs_at_once_schedule_one_activity_per_rotting_deal(self):
         def setup(env):
-            stage = env["crm.stage"].create({"name": "Concurrency stage", "target_days": 1})
+            stage = env["crm.stage"].create({
+                "name": "Concurrency stage", "rotting_threshold_days": 1, "rotting_automatic": False,
+            })
             leads = env["crm.lead"].create([
                 {"name": f"Concurrent {i}", "type": "opportunity", "stage_id": stage.id,
                  "user_id": env.ref("base.user_admin").id}
@@ -70,11 +72,11 @@ class TestCronConcurrency(TransactionCase):
                     ("activity_type_id", "=", env.ref("sales_cycle_mgmt.mail_activity_type_stalled").id),
                 ])
                 leads = env["crm.lead"].browse(lead_ids)
-                return sorted(activities.mapped("res_id")), all(leads.mapped("is_stalled"))
+                return sorted(activities.mapped("res_id")), all(leads.mapped("is_rotting"))
 
-            activity_lead_ids, all_stalled = self._run_in_new_transaction(check)
-            self.assertTrue(all_stalled)
-            self.assertEqual(activity_lead_ids, sorted(lead_ids), "one activity per stalled lead")
+            activity_lead_ids, all_rotting = self._run_in_new_transaction(check)
+            self.assertTrue(all_rotting)
+            self.assertEqual(activity_lead_ids, sorted(lead_ids), "one activity per rotting deal")
         finally:
             def cleanup(env):
                 env["crm.lead"].browse(lead_ids).unlink()

@@ -144,7 +144,9 @@ class TestI18n(TransactionCase):
             self.assertIn(expression, str(template.body_html))
         # a message raised by the code
         stage = env_id.ref("crm.stage_lead1")
-        expected = po["Target days of stage '%(stage)s' cannot be negative."] % {"stage": stage.name}
+        expected = po["Days to rot of stage '%(stage)s' cannot be negative (0: never rots)."] % {
+            "stage": stage.name,
+        }
         with self.assertRaises(ValidationError) as caught:
-            stage.target_days = -1
+            stage.rotting_threshold_days = -1
         self.assertEqual(str(caught.exception), expected)

@@ -187,14 +187,22 @@ class TestOneOnOne(OneOnOneCommon):
         topic = self.Topic.with_user(self.manager).create({"series_id": series.id, "name": "Goals"})
         self.assertEqual(topic.session_id, third)
 
-    def test_next_session_suggests_stalled_deals_and_overdue_followups(self):
+    def _make_rotting(self, leads):
+        """Leads five days into a stage that rots after one."""
+        stage = self.env["crm.stage"].create({"name": "Rots fast", "rotting_threshold_days": 1,
+                                              "rotting_automatic": False})
+        leads.write({"stage_id": stage.id})
+        leads.write({"date_last_stage_update": self.NOW - timedelta(days=5)})
+        self.assertTrue(all(leads.mapped("is_rotting")))
+
+    def test_next_session_suggests_rotting_deals_and_overdue_followups(self):
         with freeze_time(self.NOW):
             leads = self.env["crm.lead"].create([
                 {"name": "Stuck deal", "type": "opportunity", "user_id": self.member.id},
                 {"name": "Moving deal", "type": "opportunity", "user_id": self.member.id},
                 {"name": "Someone else's", "type": "opportunity", "user_id": self.other_rep.id},
             ])
-            (leads[0] | leads[2]).write({"is_stalled": True})
+            self._make_rotting(leads[0] | leads[2])
             followup = self.env["sales.followup"].create({
                 "name": "Onboarding call", "lead_id": leads[1].id, "kind": "onboarding",
                 "user_id": self.member.id, "date_due": self.NOW.date() - timedelta(days=3),
@@ -223,8 +231,8 @@ class TestOneOnOne(OneOnOneCommon):
         with freeze_time(self.NOW):
             lead = self.env["crm.lead"].create({
                 "name": "Confidential deal", "type": "opportunity", "user_id": self.member.id,
-                "is_stalled": True,
             })
+            self._make_rotting(lead)
             # Mona only sees her own documents: she may not open Mike's deal
             self.assertFalse(lead.with_user(self.member2).has_access("read"))
             peer_series = self.Series.sudo().create({

@@ -17,14 +17,14 @@ class TestStagePlaybook(SalesCycleCommon):
                 (0, 0, {"name": "Competitors known", "sequence": 3, "required": False}),
             ],
             "checklist_gate": True,
-            "target_days": 5,
+            "rotting_threshold_days": 5,
             "guidance": "<p>Qualify budget and authority first.</p>",
         })
         cls.budget, cls.decision_maker, cls.competitors = cls.stage_team1_1.checklist_item_ids
 
-    def test_negative_target_days_is_refused(self):
+    def test_negative_days_to_rot_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
-            self.stage_gen_1.target_days = -1
+            self.stage_gen_1.rotting_threshold_days = -1
 
     def test_gate_without_required_item_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "no required item"):
@@ -103,10 +103,25 @@ class TestStagePlaybook(SalesCycleCommon):
     def test_playbook_summary_feeds_the_kanban_column_tooltip(self):
         summary = self.stage_team1_1.playbook_summary
         self.assertIn("Prospecting", summary)
-        self.assertIn("Target: 5 days", summary)
+        self.assertIn("Rots after 5 days", summary)
         self.assertIn("Exit checklist (enforced)", summary)
         self.assertIn("Budget confirmed (required)", summary)
         self.assertIn("Competitors known", summary)
+
+    def test_guidance_is_the_one_stage_text_also_in_the_column_tooltip(self):
+        stage = self.stage_team1_1
+        self.assertEqual(stage.requirements, "Qualify budget and authority first.")
+        stage.guidance = "<p>Call the <b>decision maker</b>.</p><ul><li>Send the deck</li></ul>"
+        self.assertEqual(stage.requirements, "Call the *decision maker*.\nSend the deck")
+        stage.guidance = False
+        self.assertFalse(stage.requirements)
+        # stock's tooltip reads requirements; the stage form edits the guidance only
+        kanban = self.env["crm.lead"].get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertRegex(kanban, "group_by_tooltip[^>]*requirements")
+        form = self.env["crm.stage"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="guidance"', form)
+        self.assertNotIn('name="requirements"', form)
+        self.assertTrue(self.env["crm.stage"]._fields["requirements"].readonly)
 
     def test_lead_shows_its_stage_guidance_and_phase(self):
         lead = self._create_opportunities(1)
