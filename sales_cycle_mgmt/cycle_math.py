@@ -8,17 +8,27 @@ from urllib.parse import urlsplit
 from dateutil.relativedelta import relativedelta
 
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
+# The one definition of the Net Promoter buckets, shared by Python and the SQL
+# reports: (bucket, lowest score, weight in the NPS), highest bucket first.
+_NPS_BUCKETS = ((PROMOTER, 9, 100), (PASSIVE, 7, 0), (DETRACTOR, 0, -100))
+
+
+def nps_thresholds():
+    """(bucket, lowest score) pairs, highest first: a 0-10 answer belongs to the
+    first bucket whose lowest score it reaches."""
+    return tuple((bucket, low) for bucket, low, _weight in _NPS_BUCKETS)
+
+
+def nps_weights():
+    """{bucket: weight}: the NPS of some answers is the average of their weights."""
+    return {bucket: weight for bucket, _low, weight in _NPS_BUCKETS}
 
 
 def nps_bucket(score):
     """Net Promoter bucket of a 0-10 answer: 9-10 promoter, 7-8 passive, 0-6 detractor."""
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
         raise ValueError(f"an NPS answer is a whole number from 0 to 10, not {score!r}")
-    if score >= 9:
-        return PROMOTER
-    if score >= 7:
-        return PASSIVE
-    return DETRACTOR
+    return next(bucket for bucket, low in nps_thresholds() if score >= low)
 
 
 def nps_score(scores):
@@ -27,8 +37,8 @@ def nps_score(scores):
     buckets = [nps_bucket(score) for score in scores]
     if not buckets:
         return None
-    promoters, detractors = buckets.count(PROMOTER), buckets.count(DETRACTOR)
-    return round(100.0 * (promoters - detractors) / len(buckets), 1)
+    weights = nps_weights()
+    return round(sum(weights[bucket] for bucket in buckets) / len(buckets), 1)
 
 
 def next_working_day(day, weekend=(5, 6)):

@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..cycle_math import DETRACTOR, PASSIVE, PROMOTER, nps_weights
 from ..models.sales_followup import NPS_BUCKETS
 from ..models.sales_followup_plan_step import KINDS
 
@@ -45,6 +46,11 @@ class SalesFollowupReport(models.Model):
     )
 
     def _select(self):
+        # the weights of the buckets come from cycle_math, as in nps_score()
+        weights = SQL(" ").join(
+            SQL("WHEN %s THEN %s::float8", bucket, float(weight))
+            for bucket, weight in nps_weights().items()
+        )
         return SQL("""
             f.id AS id, f.id AS followup_id, f.lead_id, f.partner_id, f.team_id, f.user_id,
             f.company_id, f.kind, f.state, f.date_due, f.nps_bucket,
@@ -55,12 +61,11 @@ class SalesFollowupReport(models.Model):
             END AS on_time_rate,
             (f.state = 'planned' AND f.date_due < (now() AT TIME ZONE 'UTC')::date)::int AS overdue_count,
             CASE WHEN f.nps_bucket IS NOT NULL THEN f.nps_score END AS nps_score,
-            CASE WHEN f.nps_bucket = 'promoter' THEN 1 ELSE 0 END AS promoter_count,
-            CASE WHEN f.nps_bucket = 'passive' THEN 1 ELSE 0 END AS passive_count,
-            CASE WHEN f.nps_bucket = 'detractor' THEN 1 ELSE 0 END AS detractor_count,
-            CASE f.nps_bucket WHEN 'promoter' THEN 100.0::float8 WHEN 'passive' THEN 0.0::float8
-                              WHEN 'detractor' THEN -100.0::float8 END AS nps_value
-        """)
+            CASE WHEN f.nps_bucket = %(promoter)s THEN 1 ELSE 0 END AS promoter_count,
+            CASE WHEN f.nps_bucket = %(passive)s THEN 1 ELSE 0 END AS passive_count,
+            CASE WHEN f.nps_bucket = %(detractor)s THEN 1 ELSE 0 END AS detractor_count,
+            CASE f.nps_bucket %(weights)s END AS nps_value
+        """, promoter=PROMOTER, passive=PASSIVE, detractor=DETRACTOR, weights=weights)
 
     def _from(self):
         return SQL("sales_followup f")
