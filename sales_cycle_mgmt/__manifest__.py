@@ -24,6 +24,7 @@
         "views/crm_lead_views.xml",
         "views/sales_cycle_stage_history_views.xml",
         "views/sales_followup_views.xml",
+        "views/mail_activity_plan_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "report/sales_followup_report_views.xml",

@@ -2,8 +2,8 @@ from . import sales_cycle_phase
 from . import sales_cycle_checklist_item
 from . import crm_stage
 from . import sales_cycle_stage_history
-from . import sales_followup_plan
-from . import sales_followup_plan_step
+from . import mail_activity_plan
+from . import mail_activity_plan_template
 from . import sales_followup
 from . import crm_lead
 from . import res_partner

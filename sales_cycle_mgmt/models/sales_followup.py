@@ -9,7 +9,7 @@ from odoo.tools import SQL, format_date
 
 from ..cycle_math import next_working_day, nps_bucket
 from .cron_progress import commit_progress, try_cron_lock
-from .sales_followup_plan_step import KINDS
+from .mail_activity_plan_template import KINDS
 from .value_checks import check_readable_links
 
 NPS_BUCKETS = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
@@ -29,8 +29,8 @@ class SalesFollowup(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", index=True, ondelete="set null")
     company_id = fields.Many2one("res.company", index=True)
     team_id = fields.Many2one("crm.team", "Sales Team", index=True, ondelete="set null")
-    plan_id = fields.Many2one("sales.followup.plan", ondelete="set null")
-    step_id = fields.Many2one("sales.followup.plan.step", index=True, ondelete="set null")
+    plan_id = fields.Many2one("mail.activity.plan", "After-sales Plan", ondelete="set null")
+    step_id = fields.Many2one("mail.activity.plan.template", "Plan Activity", index=True, ondelete="set null")
     kind = fields.Selection(KINDS, required=True)
     user_id = fields.Many2one("res.users", "Responsible", index=True, tracking=True)
     date_due = fields.Date("Due Date", required=True, index=True, tracking=True)
@@ -111,7 +111,7 @@ class SalesFollowup(models.Model):
         """Turn won leads into follow-ups from their plan. Winning again does
         not duplicate: a step already planned or done is kept, a cancelled one
         is planned again from the new win."""
-        plans = self.env["sales.followup.plan"]._plans_for_leads(leads)
+        plans = self.env["mail.activity.plan"]._plans_for_leads(leads)
         existing = {
             (f.lead_id, f.step_id): f
             for f in self.with_context(active_test=False).search([("lead_id", "in", leads.ids)])
@@ -120,16 +120,16 @@ class SalesFollowup(models.Model):
         vals_list, reopen = [], defaultdict(list)  # due date -> cancelled follow-ups
         for lead in leads:
             plan = plans.get(lead)
-            if not plan or not plan.step_ids:
+            if not plan or not plan.template_ids:
                 lead.message_post(body=self.env._(
                     "Won without after-sales plan: no follow-up was planned. Give the sales "
-                    "team a plan with steps, or set a default plan."
+                    "team an after-sales activity plan, or set a default one."
                 ))
                 continue
             won_on = fields.Date.to_date(lead.date_closed) or today
-            for step in plan.step_ids:
+            for step in plan.template_ids:
                 followup = existing.get((lead, step))
-                due = won_on + timedelta(days=step.offset_days)
+                due = step._get_date_deadline(won_on)
                 if followup and followup.state == "cancelled":
                     reopen[due].append(followup.id)
                 elif not followup:
@@ -157,14 +157,14 @@ class SalesFollowup(models.Model):
 
     def _prepare_vals(self, lead, step, due):
         return {
-            "name": step.name,
+            "name": step.summary or step.activity_type_id.name,
             "lead_id": lead.id,
             "partner_id": lead.partner_id.id,
             "company_id": lead.company_id.id,
             "team_id": lead.team_id.id,
             "plan_id": step.plan_id.id,
             "step_id": step.id,
-            "kind": step.kind,
+            "kind": step.kind or "check_in",
             "user_id": self._responsible(lead, step).id,
             "date_due": due,
             "survey_id": step.survey_id.id if step.kind == "satisfaction" else False,
@@ -172,11 +172,8 @@ class SalesFollowup(models.Model):
 
     @api.model
     def _responsible(self, lead, step):
-        if step.responsible == "user":
-            return step.responsible_user_id
-        if step.responsible == "team_leader":
-            return lead.team_id.user_id or lead.user_id
-        return lead.user_id or lead.team_id.user_id
+        # no one launches the plan by hand: "ask at launch" means the salesperson
+        return step._determine_responsible(lead.user_id or lead.team_id.user_id, lead)["responsible"]
 
     @api.model
     def _cancel_for_lost_leads(self, leads):

@@ -104,7 +104,7 @@ class SalesPulseCampaign(models.Model):
         for campaign in self:
             campaign.survey_id._check_pulse_survey_size()
             campaign.survey_id._check_pulse_survey_settings()
-            if self.env["sales.followup.plan.step"].sudo().search_count(
+            if self.env["mail.activity.plan.template"].sudo().search_count(
                     [("survey_id", "=", campaign.survey_id.id)], limit=1):
                 raise ValidationError(self.env._(
                     "The survey %(survey)s is sent to customers by an after-sales plan: a pulse "

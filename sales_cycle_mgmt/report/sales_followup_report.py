@@ -2,8 +2,8 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..cycle_math import DETRACTOR, PASSIVE, PROMOTER, nps_weights
+from ..models.mail_activity_plan_template import KINDS
 from ..models.sales_followup import NPS_BUCKETS
-from ..models.sales_followup_plan_step import KINDS
 
 
 class SalesFollowupReport(models.Model):

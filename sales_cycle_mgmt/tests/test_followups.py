@@ -1,7 +1,8 @@
+from ast import literal_eval
 from datetime import date, datetime, timedelta
 
 from odoo.addons.survey.controllers.main import Survey
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import SalesCycleCommon
@@ -44,9 +45,19 @@ class TestFollowups(SalesCycleCommon):
     # --- planning --------------------------------------------------------
 
     def test_default_plan_is_shipped_with_five_dated_steps(self):
+        self.assertEqual(self.plan.res_model, "crm.lead")
+        self.assertTrue(self.plan.is_followup_default)
         self.assertEqual(
-            [(s.kind, s.offset_days) for s in self.plan.step_ids],
-            [("onboarding", 3), ("check_in", 30), ("satisfaction", 45), ("upsell", 90), ("renewal", 330)],
+            [(t.kind, t.delay_count, t.delay_unit, t.delay_from) for t in self.plan.template_ids],
+            [(kind, days, "days", "after_plan_date") for kind, days in (
+                ("onboarding", 3), ("check_in", 30), ("satisfaction", 45), ("upsell", 90), ("renewal", 330),
+            )],
+        )
+        self.assertIn(
+            self.plan, self.env["mail.activity.plan"].search(
+                literal_eval(self.env.ref("crm.mail_activity_plan_action_lead").domain)
+            ),
+            "listed in CRM > Configuration > Activity Plans",
         )
 
     def test_winning_plans_dated_followups_by_every_path(self):
@@ -90,7 +101,7 @@ class TestFollowups(SalesCycleCommon):
         self.assertEqual(len(lead.followup_ids), 5, "won again: planned again, not duplicated")
         self.assertEqual(set(lead.followup_ids.mapped("state")), {"planned"})
         for followup in lead.followup_ids:
-            due = rewin_day.date() + timedelta(days=followup.step_id.offset_days)
+            due = rewin_day.date() + timedelta(days=followup.step_id.delay_count)
             self.assertEqual(followup.date_due, due, "dated from the new win")
         lead.write({"stage_id": self.stage_team1_2.id})
         lead.action_set_lost()
@@ -98,13 +109,44 @@ class TestFollowups(SalesCycleCommon):
         self.assertEqual(set(lead.followup_ids.mapped("state")), {"cancelled"})
 
     def test_team_plan_wins_over_the_default(self):
-        team_plan = self.env["sales.followup.plan"].create({
-            "name": "Team 1 plan", "team_id": self.sales_team_1.id,
-            "step_ids": [(0, 0, {"name": "Kick-off", "kind": "onboarding", "offset_days": 1})],
+        team_plan = self.env["mail.activity.plan"].create({
+            "name": "Team 1 plan", "res_model": "crm.lead", "team_id": self.sales_team_1.id,
+            "template_ids": [(0, 0, {
+                "summary": "Kick-off", "kind": "onboarding", "delay_count": 1,
+                "delay_from": "after_plan_date", "responsible_type": "team_leader",
+            }), (0, 0, {
+                "summary": "Handover", "delay_count": 1, "delay_unit": "weeks",
+                "delay_from": "after_plan_date", "responsible_type": "other",
+                "responsible_id": self.user_sales_leads.id,
+            })],
         })
         lead = self._won_lead()
         self.assertEqual(lead.followup_ids.plan_id, team_plan)
-        self.assertEqual(lead.followup_ids.date_due, date(2026, 3, 3))
+        kick_off, handover = lead.followup_ids.sorted("date_due")
+        self.assertEqual(
+            (kick_off.name, kick_off.kind, kick_off.date_due, kick_off.user_id),
+            ("Kick-off", "onboarding", date(2026, 3, 3), self.sales_team_1.user_id),
+        )
+        self.assertEqual(
+            (handover.kind, handover.date_due, handover.user_id),
+            ("check_in", date(2026, 3, 9), self.user_sales_leads),
+            "an activity with no kind is a check-in; weeks count too; a named user",
+        )
+
+    def test_stock_plan_launcher_knows_the_salesperson_and_the_team_leader(self):
+        with self.mock_datetime_and_now(self.win_day):
+            lead = self._create_opportunities(1)
+        wizard = self.env["mail.activity.schedule"].with_context(
+            active_model="crm.lead", active_id=lead.id,
+        ).create({"plan_id": self.plan.id, "plan_date": date(2026, 3, 2)})
+        wizard.action_schedule_plan()
+        activities = lead.activity_ids
+        self.assertEqual(len(activities), 5)
+        by_summary = {a.summary: a for a in activities}
+        self.assertEqual(by_summary["Onboarding call"].user_id, self.user_sales_salesman)
+        self.assertEqual(by_summary["Onboarding call"].date_deadline, date(2026, 3, 5))
+        self.assertEqual(by_summary["Renewal"].user_id, self.sales_team_1.user_id)
+        self.assertFalse(lead.followup_ids, "launching a plan by hand plans no follow-up")
 
     def test_won_without_partner_plans_everything_but_sends_no_survey(self):
         with self.mock_datetime_and_now(self.win_day):
@@ -119,16 +161,40 @@ class TestFollowups(SalesCycleCommon):
     # --- bad input -------------------------------------------------------
 
     def test_bad_plans_are_refused(self):
+        with self.assertRaisesRegex(ValidationError, "only one default"):
+            self.env["mail.activity.plan"].create({
+                "name": "Second default", "res_model": "crm.lead", "company_id": False,
+                "is_followup_default": True, "template_ids": [(0, 0, {"summary": "Call"})],
+            })
         with self.assertRaisesRegex(ValidationError, "before the win"):
-            self.plan.step_ids[0].offset_days = -2
-        with self.assertRaisesRegex(ValidationError, "at least one step"):
-            self.env["sales.followup.plan"].create({"name": "Empty", "team_id": self.sales_team_1.id})
+            self.plan.template_ids[0].delay_count = -2
+        with self.assertRaisesRegex(ValidationError, "before the win"):
+            self.plan.template_ids[0].delay_from = "before_plan_date"
+        with self.assertRaisesRegex(ValidationError, "at least one activity"):
+            self.env["mail.activity.plan"].create(
+                {"name": "Empty", "res_model": "crm.lead", "team_id": self.sales_team_1.id}
+            )
+        partner_plan = self.env["mail.activity.plan"].create({
+            "name": "Partner plan", "res_model": "res.partner",
+            "template_ids": [(0, 0, {"summary": "Call", "responsible_type": "on_demand"})],
+        })
+        self.assertFalse(partner_plan.template_ids.kind, "only opportunity plans have follow-up kinds")
+        with self.assertRaisesRegex(ValidationError, "only plans for opportunities"):
+            partner_plan.team_id = self.sales_team_1
+        with self.assertRaisesRegex(ValidationError, "only for the activities of opportunity plans"):
+            partner_plan.template_ids.responsible_type = "salesperson"
+        # a plan for opportunities that is no after-sales plan may start before its date
+        prep_plan = self.env["mail.activity.plan"].create({
+            "name": "Demo preparation", "res_model": "crm.lead",
+            "template_ids": [(0, 0, {"summary": "Prepare", "delay_count": 2})],
+        })
+        self.assertEqual(prep_plan.template_ids.delay_from, "before_plan_date")
         no_scale = self.env["survey.survey"].create({
             "title": "No scale",
             "question_ids": [(0, 0, {"title": "Comment?", "question_type": "text_box"})],
         })
         with self.assertRaisesRegex(ValidationError, "no 0-10 scale question"):
-            self.plan.step_ids.filtered(lambda s: s.kind == "satisfaction").survey_id = no_scale
+            self.plan.template_ids.filtered(lambda t: t.kind == "satisfaction").survey_id = no_scale
 
     # --- activities ------------------------------------------------------
 
@@ -284,6 +350,18 @@ class TestFollowups(SalesCycleCommon):
         self.assertFalse(theirs.followup_ids & visible)
         report = self.env["sales.followup.report"].with_user(self.user_sales_salesman).search([])
         self.assertFalse(set(report.mapped("lead_id").ids) & set(theirs.ids))
+
+    def test_salespeople_read_after_sales_plans_and_managers_configure_them(self):
+        template = self.plan.template_ids[:1]
+        for user in (self.user_sales_salesman, self.user_sales_leads):
+            self.assertEqual(self.plan.with_user(user).template_ids[:1].summary, "Onboarding call")
+            with self.assertRaises(AccessError):
+                template.with_user(user).summary = "Changed"
+            with self.assertRaises(AccessError):
+                self.plan.with_user(user).team_id = self.sales_team_1
+        self.plan.with_user(self.user_sales_manager).team_id = self.sales_team_1
+        template.with_user(self.user_sales_manager).write({"kind": "check_in", "delay_count": 5})
+        self.assertEqual(self._won_lead().followup_ids.sorted("date_due")[0].date_due, date(2026, 3, 7))
 
     def test_horizon_is_a_setting_and_bad_values_are_refused(self):
         settings = self.env["res.config.settings"].create({"sales_cycle_followup_horizon_days": 40})

@@ -143,12 +143,13 @@ class TestPulseAnonymityHttp(PulseCommon, ExternalApiCase):
         pulse_round = self._open_round()
         answer = self._answer(pulse_round, self.rep, 3, comment="Private pulse comment")
         lead = self.env["crm.lead"].create({"name": "Pulse probe", "type": "opportunity"})
-        plan = self.env["sales.followup.plan"].create({
-            "name": "Probe plan", "step_ids": [(0, 0, {"name": "Call", "kind": "check_in"})],
+        plan = self.env["mail.activity.plan"].create({
+            "name": "Probe plan", "res_model": "crm.lead",
+            "template_ids": [(0, 0, {"summary": "Call", "kind": "check_in"})],
         })
-        step_vals = {"plan_id": plan.id, "name": "Check in", "kind": "check_in",
-                     "survey_id": self.survey.id, "offset_days": 1}
-        error = self.call_kw_error(self.manager, "sales.followup.plan.step", "create", [step_vals])
+        step_vals = {"plan_id": plan.id, "summary": "Check in", "kind": "check_in",
+                     "survey_id": self.survey.id, "delay_count": 1, "delay_from": "after_plan_date"}
+        error = self.call_kw_error(self.manager, "mail.activity.plan.template", "create", [step_vals])
         self.assertIn("pulse survey", error)
         followup_vals = {"name": "Probe", "lead_id": lead.id, "kind": "check_in", "date_due": "2026-03-10"}
         error = self.call_kw_error(self.manager, "sales.followup", "create",
@@ -261,9 +262,9 @@ class TestCompanyIsolationHttp(PulseCommon, ExternalApiCase):
         )
         cls.company_a = cls.env.company
         cls.campaign.company_id = cls.company_a
-        cls.env["sales.followup.plan"].create({
-            "name": "Company A plan", "company_id": cls.company_a.id,
-            "step_ids": [(0, 0, {"name": "Call", "kind": "check_in"})],
+        cls.env["mail.activity.plan"].create({
+            "name": "Company A plan", "res_model": "crm.lead", "company_id": cls.company_a.id,
+            "template_ids": [(0, 0, {"summary": "Call", "kind": "check_in"})],
         })
         cls.env["sales.one.on.one"].create({
             "manager_id": cls.leader.id, "member_id": cls.reps_a[0].id, "first_date": "2030-01-07 09:00:00",
@@ -278,11 +279,11 @@ class TestCompanyIsolationHttp(PulseCommon, ExternalApiCase):
             self.Campaign._cron_run()
         models = [
             "sales.pulse.campaign", "sales.pulse.round", "sales.pulse.invitation", "sales.pulse.round.team",
-            "sales.pulse.round.question", "sales.pulse.report", "sales.followup.plan",
-            "sales.followup.plan.step", "sales.one.on.one", "sales.one.on.one.session",
+            "sales.pulse.round.question", "sales.pulse.report", "mail.activity.plan",
+            "mail.activity.plan.template", "sales.one.on.one", "sales.one.on.one.session",
         ]
         for model in models:
-            company_field = "plan_id.company_id" if model == "sales.followup.plan.step" else "company_id"
+            company_field = "plan_id.company_id" if model == "mail.activity.plan.template" else "company_id"
             ids = self.env[model].sudo().search([(company_field, "=", self.company_a.id)]).ids
             self.assertTrue(ids, f"{model}: nothing to hide")
             domain = [("id", "in", ids)]
