@@ -22,6 +22,7 @@ ADDON_TABLES = (
     "sales_cycle_phase",
     "sales_cycle_checklist_item",
     "sales_cycle_stage_history",
+    "sales_followup",
     "sales_content",
     "sales_content_usage",
     "sales_customer_question",
