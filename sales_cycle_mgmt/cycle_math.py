@@ -2,10 +2,10 @@
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from dateutil.relativedelta import relativedelta
+from dateutil import rrule
 
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 # The one definition of the Net Promoter buckets, shared by Python and the SQL
@@ -51,50 +51,51 @@ def next_working_day(day, weekend=(5, 6)):
     return day
 
 
-# One-on-one cadences: (months, days) between two occurrences.
+# Cadences of pulse campaigns and one-on-one series: (rrule frequency, interval).
 CADENCES = {
-    "weekly": (0, 7),
-    "biweekly": (0, 14),
-    "monthly": (1, 0),
-    "quarterly": (3, 0),
+    "weekly": (rrule.WEEKLY, 1),
+    "biweekly": (rrule.WEEKLY, 2),
+    "monthly": (rrule.MONTHLY, 1),
+    "quarterly": (rrule.MONTHLY, 3),
 }
 
 
-def occurrence(start, cadence, index):
-    """The ``index``-th occurrence (0 is ``start``) of a series of ``cadence``.
-    Months are counted from ``start`` itself, not added one after the other, so
-    a series on the 31st falls on the last day of short months and comes back
-    to the 31st."""
+def recurrence(start, cadence):
+    """The occurrences of a series of ``cadence`` from ``start`` (a datetime), as
+    a ``dateutil`` rule like the ``calendar`` addon's. Every occurrence is counted
+    from ``start``: a monthly series on the 31st falls on the last day of the
+    shorter months and comes back to the 31st instead of drifting to the 28th."""
     if cadence not in CADENCES:
         raise ValueError(f"unknown cadence {cadence!r}, expected one of {sorted(CADENCES)}")
+    freq, interval = CADENCES[cadence]
+    params = {}
+    if freq == rrule.MONTHLY and start.day > 28:
+        # the last of the days 28..start.day the month has, as "31st or last day"
+        params = {"bymonthday": tuple(range(28, start.day + 1)), "bysetpos": -1}
+    return rrule.rrule(freq, dtstart=start, interval=interval, **params)
+
+
+def _as_datetime(day):
+    return day if isinstance(day, datetime) else datetime.combine(day, time.min)
+
+
+def occurrence(start, cadence, index):
+    """The ``index``-th occurrence (0 is ``start``) of a series of ``cadence``;
+    ``start`` is a date or a datetime, and so is the result."""
     if index < 0:
         raise ValueError(f"an occurrence index is 0 or more, not {index!r}")
-    months, days = CADENCES[cadence]
-    if months:
-        return start + relativedelta(months=months * index)
-    return start + timedelta(days=days * index)
+    found = recurrence(_as_datetime(start), cadence)[index]
+    return found if isinstance(start, datetime) else found.date()
 
 
 def next_occurrence(start, cadence, after):
     """The first occurrence of the series starting at ``start`` (a date or a
     datetime) with ``cadence`` that falls on or after ``after``; ``start``
     itself when ``after`` is not later."""
-    if type(start) is not type(after):
+    if isinstance(start, datetime) != isinstance(after, datetime):
         raise TypeError(f"start and after must both be dates or both datetimes: {start!r}, {after!r}")
-    if after <= start:
-        occurrence(start, cadence, 0)  # validates the cadence
-        return start
-    months, days = CADENCES.get(cadence, (0, 0))
-    if months:
-        span = (after.year - start.year) * 12 + after.month - start.month
-        index = max(0, span // months - 1)
-    elif days:
-        index = max(0, (after - start).days // days - 1)
-    else:
-        index = 0
-    while (candidate := occurrence(start, cadence, index)) < after:
-        index += 1
-    return candidate
+    found = recurrence(_as_datetime(start), cadence).after(_as_datetime(after), inc=True)
+    return found if isinstance(start, datetime) else found.date()
 
 # ------------------------------------------------------------
 # Sales content and customer questions

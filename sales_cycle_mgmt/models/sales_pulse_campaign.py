@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..cycle_math import next_occurrence
 from .cron_progress import commit_progress, try_cron_lock
 from .value_checks import check_lengths
 
@@ -12,12 +15,6 @@ CADENCES = [
     ("monthly", "Monthly"),
     ("quarterly", "Quarterly"),
 ]
-CADENCE_STEP = {
-    "weekly": relativedelta(weeks=1),
-    "biweekly": relativedelta(weeks=2),
-    "monthly": relativedelta(months=1),
-    "quarterly": relativedelta(months=3),
-}
 # shortest length of each cadence: a round's window must end before the next one opens
 CADENCE_MIN_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28, "quarterly": 89}
 MAX_QUESTIONS = 10
@@ -179,10 +176,11 @@ class SalesPulseCampaign(models.Model):
         }
 
     def _next_round_date(self, last_round):
+        """The day the next round is due: the first occurrence of the cadence,
+        counted from the first round's day, after the last round opened."""
         self.ensure_one()
-        if not last_round:
-            return self.date_first
-        return max(self.date_first, last_round.date_start + CADENCE_STEP[self.cadence])
+        after = last_round.date_start + timedelta(days=1) if last_round else self.date_first
+        return next_occurrence(self.date_first, self.cadence, after)
 
     def _open_round(self, day, send=True):
         """Open the round of ``day``: snapshot what it needs, invite and mail the audience."""

@@ -1,10 +1,13 @@
-import unittest
-from datetime import date
+from datetime import date, datetime
 
-from ..cycle_math import next_working_day, nps_bucket, nps_score
+from odoo.tests import BaseCase, tagged
+
+from ..cycle_math import next_occurrence, next_working_day, nps_bucket, nps_score, occurrence
 
 
-class TestNps(unittest.TestCase):
+# plain functions, no database: BaseCase so that Odoo's test runner runs them too
+@tagged("post_install", "-at_install")
+class TestNps(BaseCase):
     def test_buckets_at_their_edges(self):
         self.assertEqual([nps_bucket(s) for s in (0, 6, 7, 8, 9, 10)],
                          ["detractor", "detractor", "passive", "passive", "promoter", "promoter"])
@@ -40,7 +43,8 @@ class TestNps(unittest.TestCase):
                 nps_score(bad)
 
 
-class TestWorkingDays(unittest.TestCase):
+@tagged("post_install", "-at_install")
+class TestWorkingDays(BaseCase):
     def test_next_working_day_skips_the_weekend(self):
         self.assertEqual(next_working_day(date(2026, 11, 27)), date(2026, 11, 30))  # Fri -> Mon
         self.assertEqual(next_working_day(date(2026, 11, 28)), date(2026, 11, 30))  # Sat -> Mon
@@ -49,19 +53,14 @@ class TestWorkingDays(unittest.TestCase):
             next_working_day("2026-11-27")
 
 
-class TestNextOccurrence(unittest.TestCase):
+@tagged("post_install", "-at_install")
+class TestNextOccurrence(BaseCase):
     def test_start_itself_when_not_yet_passed(self):
-        from datetime import datetime
-
-        from ..cycle_math import next_occurrence
-
         start = datetime(2026, 3, 3, 9, 0)
         self.assertEqual(next_occurrence(start, "monthly", datetime(2026, 3, 1)), start)
         self.assertEqual(next_occurrence(start, "weekly", start), start, "on or after")
 
     def test_each_cadence(self):
-        from ..cycle_math import next_occurrence
-
         start = date(2026, 1, 5)
         after = date(2026, 1, 6)
         self.assertEqual(next_occurrence(start, "weekly", after), date(2026, 1, 12))
@@ -72,30 +71,34 @@ class TestNextOccurrence(unittest.TestCase):
         self.assertEqual(next_occurrence(start, "weekly", date(2026, 12, 31)), date(2027, 1, 4))
 
     def test_month_ends_come_back_to_the_start_day(self):
-        from ..cycle_math import next_occurrence, occurrence
-
         start = date(2026, 1, 31)
         self.assertEqual(next_occurrence(start, "monthly", date(2026, 2, 1)), date(2026, 2, 28))
         self.assertEqual(next_occurrence(start, "monthly", date(2026, 3, 1)), date(2026, 3, 31))
         self.assertEqual([occurrence(start, "monthly", i) for i in range(4)],
                          [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)])
+        self.assertEqual(occurrence(date(2028, 1, 30), "monthly", 1), date(2028, 2, 29), "leap year")
+        self.assertEqual(occurrence(date(2028, 1, 30), "monthly", 2), date(2028, 3, 30))
+        self.assertEqual([occurrence(date(2025, 11, 30), "quarterly", i) for i in range(3)],
+                         [date(2025, 11, 30), date(2026, 2, 28), date(2026, 5, 30)])
+
+    def test_far_occurrences_do_not_drift(self):
+        # counted from the start, not from the previous occurrence: the 100th
+        # monthly occurrence of a series on the 31st is on the 31st again
+        self.assertEqual(occurrence(date(2026, 1, 31), "monthly", 100), date(2034, 5, 31))
+        self.assertEqual(next_occurrence(date(2026, 1, 31), "monthly", date(2034, 5, 1)),
+                         date(2034, 5, 31))
+        self.assertEqual(occurrence(date(2026, 1, 5), "biweekly", 26), date(2027, 1, 4))
 
     def test_time_of_day_counts(self):
-        from datetime import datetime
-
-        from ..cycle_math import next_occurrence
-
         start = datetime(2026, 1, 5, 9, 0)
         self.assertEqual(next_occurrence(start, "weekly", datetime(2026, 1, 12, 9, 0)),
                          datetime(2026, 1, 12, 9, 0))
         self.assertEqual(next_occurrence(start, "weekly", datetime(2026, 1, 12, 9, 1)),
                          datetime(2026, 1, 19, 9, 0))
+        self.assertEqual(next_occurrence(datetime(2026, 1, 31, 9, 30), "monthly", datetime(2026, 2, 1)),
+                         datetime(2026, 2, 28, 9, 30), "the time of day stays at month ends")
 
     def test_bad_input(self):
-        from datetime import datetime
-
-        from ..cycle_math import next_occurrence, occurrence
-
         with self.assertRaises(ValueError):
             next_occurrence(date(2026, 1, 5), "daily", date(2026, 2, 1))
         with self.assertRaises(ValueError):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -158,6 +158,28 @@ class TestPulseCron(PulseCommon):
         rounds = self._run(self.day0 + timedelta(days=31))
         self.assertEqual(len(rounds), 2)
         self.assertEqual(rounds[-1].date_start, self.day0 + timedelta(days=31))
+
+    def _run_every_day(self, first, last):
+        day = first
+        while day <= last:
+            self._run(day)
+            day += timedelta(days=1)
+        return self.campaign.round_ids.sorted("date_start").mapped("date_start")
+
+    def test_monthly_rounds_from_the_31st_keep_to_month_ends(self):
+        self.campaign.date_first = date(2026, 1, 31)
+        self.assertEqual(self._run_every_day(date(2026, 1, 30), date(2026, 5, 31)), [
+            date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30),
+            date(2026, 5, 31),
+        ])
+
+    def test_a_round_opened_late_does_not_move_the_next_ones(self):
+        # the scheduler was down on the first day: the round opens two days late,
+        # the next ones on the cadence of the first day
+        self._run(self.day0 + timedelta(days=2))
+        self.assertEqual(self._run_every_day(self.day0 + timedelta(days=3), date(2026, 5, 2)), [
+            date(2026, 3, 4), date(2026, 4, 2), date(2026, 5, 2),
+        ])
 
     def test_changes_mid_round_apply_to_the_next_round(self):
         first = self._run(self.day0)
