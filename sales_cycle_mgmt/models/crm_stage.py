@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, html2plaintext
 
 from .cron_progress import try_cron_lock
+from .res_config_settings import get_setting
 
 
 class CrmStage(models.Model):
@@ -110,11 +111,7 @@ class CrmStage(models.Model):
                 )
 
     def _benchmark_min_samples(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("sales_cycle_mgmt.benchmark_min_samples", 10)
-        )
+        return get_setting(self.env, "benchmark_min_samples")
 
     # ------------------------------------------------------------
     # CRON

@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..cycle_math import normalize_question
+from .res_config_settings import get_setting
 from .value_checks import check_lengths
 
 GAP_ACTIVITY = "sales_cycle_mgmt.mail_activity_type_content_gap"
@@ -147,11 +148,7 @@ class SalesCustomerQuestion(models.Model):
         return new_leads
 
     def _gap_threshold(self):
-        return int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "sales_cycle_mgmt.question_gap_threshold", 3
-            )
-        )
+        return get_setting(self.env, "question_gap_threshold")
 
     def _content_owners(self):
         """Who writes the answer: owners of the content serving the question's

@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_date
 from ..cycle_math import next_working_day, nps_bucket
 from .cron_progress import commit_progress, try_cron_lock
 from .mail_activity_plan_template import KINDS
+from .res_config_settings import get_setting
 from .value_checks import check_readable_links
 
 NPS_BUCKETS = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
@@ -199,11 +200,7 @@ class SalesFollowup(models.Model):
     # ------------------------------------------------------------
 
     def _horizon_days(self):
-        return int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "sales_cycle_mgmt.followup_horizon_days", 7
-            )
-        )
+        return get_setting(self.env, "followup_horizon_days")
 
     def _schedule_activities(self):
         """One activity on the opportunity for each planned follow-up of self
