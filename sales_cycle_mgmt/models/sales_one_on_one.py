@@ -14,6 +14,11 @@ CADENCES = [
     ("quarterly", "Quarterly"),
 ]
 CRON_JOB = "sales.one.on.one._cron_schedule"
+# A rule of both the series and the session tables: the database checks every
+# insert and update, and the ORM shows the user this message when it refuses one.
+DURATION_POSITIVE = (
+    "CHECK(duration > 0)", "The duration of a one-on-one must be more than zero hours."
+)
 
 
 class SalesOneOnOne(models.Model):
@@ -68,9 +73,7 @@ class SalesOneOnOne(models.Model):
     session_count = fields.Integer(compute="_compute_sessions")
     open_topic_count = fields.Integer(compute="_compute_open_topic_count", string="Open Topics")
 
-    _duration_positive = models.Constraint(
-        "CHECK(duration > 0)", "The duration of a one-on-one must be more than zero hours."
-    )
+    _duration_positive = models.Constraint(*DURATION_POSITIVE)
     _manager_not_member = models.Constraint(
         "CHECK(manager_id != member_id)", "A one-on-one needs two different people."
     )
@@ -107,41 +110,6 @@ class SalesOneOnOne(models.Model):
         for series in self:
             series.open_topic_count = counts.get(series, 0)
 
-    @api.constrains("manager_id", "member_id")
-    def _check_people(self):
-        for series in self:
-            if series.manager_id == series.member_id:
-                raise ValidationError(self.env._(
-                    "%(user)s cannot have a one-on-one with themselves: choose another "
-                    "team member or manager.", user=series.member_id.name,
-                ))
-
-    @api.constrains("duration")
-    def _check_duration(self):
-        for series in self:
-            if series.duration <= 0:
-                raise ValidationError(self.env._(
-                    "The duration of a one-on-one must be more than zero hours, not %(duration)s.",
-                    duration=series.duration,
-                ))
-
-    def _check_create_vals(self, vals_list):
-        # before the INSERT, so the user gets these messages rather than the
-        # database constraints'
-        for vals in vals_list:
-            manager_id = vals.get("manager_id", self.env.uid)
-            if manager_id and manager_id == vals.get("member_id"):
-                raise ValidationError(self.env._(
-                    "%(user)s cannot have a one-on-one with themselves: choose another "
-                    "team member or manager.", user=self.env["res.users"].browse(manager_id).name,
-                ))
-            if "duration" in vals and vals["duration"] <= 0:
-                raise ValidationError(self.env._(
-                    "The duration of a one-on-one must be more than zero hours, not %(duration)s.",
-                    duration=vals["duration"],
-                ))
-        self._check_first_date_not_past(vals_list)
-
     def _check_first_date_not_past(self, vals_list):
         now = fields.Datetime.now()
         for vals in vals_list:
@@ -154,7 +122,7 @@ class SalesOneOnOne(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_create_vals(vals_list)
+        self._check_first_date_not_past(vals_list)
         series = super().create(vals_list)
         series._schedule_next_sessions()
         return series

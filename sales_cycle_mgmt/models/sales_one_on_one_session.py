@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
+from .sales_one_on_one import DURATION_POSITIVE
 from .value_checks import check_readable_links
 
 STATES = [("planned", "Planned"), ("held", "Held"), ("cancelled", "Cancelled")]
@@ -53,9 +54,7 @@ class SalesOneOnOneSession(models.Model):
         "(series_id, occurrence_date) WHERE state != 'cancelled'",
         "A series has one session per occurrence of its cadence.",
     )
-    _duration_positive = models.Constraint(
-        "CHECK(duration > 0)", "The duration of a one-on-one must be more than zero hours."
-    )
+    _duration_positive = models.Constraint(*DURATION_POSITIVE)
 
     @api.depends("series_id.name", "date")
     def _compute_name(self):
@@ -96,24 +95,10 @@ class SalesOneOnOneSession(models.Model):
         for session in self:
             session.is_manager = session.manager_id.id == self.env.uid
 
-    @api.constrains("duration")
-    def _check_duration(self):
-        for session in self:
-            if session.duration <= 0:
-                raise ValidationError(self.env._(
-                    "The duration of a one-on-one must be more than zero hours, not %(duration)s.",
-                    duration=session.duration,
-                ))
-
     @api.model_create_multi
     def create(self, vals_list):
         check_readable_links(self, vals_list, LINKS)
         for vals in vals_list:
-            if "duration" in vals and vals["duration"] <= 0:
-                raise ValidationError(self.env._(
-                    "The duration of a one-on-one must be more than zero hours, not %(duration)s.",
-                    duration=vals["duration"],
-                ))
             vals.setdefault("occurrence_date", vals.get("date"))
             if "duration" not in vals and vals.get("series_id"):
                 vals["duration"] = self.env["sales.one.on.one"].browse(vals["series_id"]).duration
@@ -132,6 +117,8 @@ class SalesOneOnOneSession(models.Model):
             ))
         res = super().write(vals)
         if not self.env.context.get("one_on_one_from_event") and {"date", "duration"} & set(vals):
+            # the database refuses a duration that is not positive before the event gets it
+            self.flush_recordset(["duration"])
             for session in self.filtered("event_id"):
                 session.event_id.sudo().with_context(one_on_one_from_event=True).write({
                     "start": session.date,

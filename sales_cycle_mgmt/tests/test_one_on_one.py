@@ -1,9 +1,12 @@
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common_one_on_one import OneOnOneCommon
 
@@ -40,26 +43,45 @@ class TestOneOnOne(OneOnOneCommon):
 
     # ------------------------------------------------------------ bad input
 
+    @contextmanager
+    def assertRefusedByTheDatabase(self, message):
+        """The database refuses the change (also when it is written later, at
+        flush) and the user is told ``message``, as a request tells it."""
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError) as caught:
+            yield
+            self.env.flush_all()
+        table = caught.exception.diag.table_name
+        model = next(name for name, cls in self.env.registry.items() if cls._table == table)
+        self.assertEqual(self.env[model]._sql_error_to_message(caught.exception), message)
+
     @freeze_time(OneOnOneCommon.NOW)
     def test_one_on_one_with_oneself_is_refused(self):
-        with self.assertRaises(ValidationError):
+        message = "A one-on-one needs two different people."
+        with self.assertRefusedByTheDatabase(message):
             self._series(member=self.manager)
+        with self.assertRefusedByTheDatabase(message):
+            self.Series.with_user(self.manager).create({  # the manager by default: the creator
+                "member_id": self.manager.id, "first_date": self.FIRST,
+            })
         series = self._series()
-        with self.assertRaises(ValidationError):
+        with self.assertRefusedByTheDatabase(message):
             series.member_id = self.manager
 
     @freeze_time(OneOnOneCommon.NOW)
     def test_duration_must_be_positive(self):
+        message = "The duration of a one-on-one must be more than zero hours."
         for duration in (0, -1.0):
-            with self.assertRaises(ValidationError, msg=duration):
+            with self.assertRefusedByTheDatabase(message):
                 self._series(duration=duration)
         self.assertFalse(self.Series.search([("member_id", "=", self.member.id)]),
                          "nothing half-written")
         series = self._series()
-        with self.assertRaises(ValidationError):
+        with self.assertRefusedByTheDatabase(message):
             series.duration = 0
-        with self.assertRaises(ValidationError):
+        with self.assertRefusedByTheDatabase(message):
             self._planned(series).duration = -0.5
+        with self.assertRefusedByTheDatabase(message):
+            self.Session.create({"series_id": series.id, "date": self.FIRST, "duration": 0})
 
     @freeze_time(OneOnOneCommon.NOW)
     def test_first_session_in_the_past_is_refused(self):
