@@ -92,7 +92,8 @@ def test_install_with_demo_data():
         " FROM sales_cycle_stage_history",
     )[0]
     assert stays > 50 and closed > 20 and backward > 0, (stays, closed, backward)
-    assert query(db, "SELECT count(*) FROM crm_lead WHERE is_stalled")[0][0] > 0
+    # deals already rotting got their reminder
+    assert query(db, "SELECT count(*) FROM crm_lead WHERE rotting_reminded_at IS NOT NULL")[0][0] > 0
     assert query(db, "SELECT count(*) FROM crm_stage WHERE benchmark_sample_size > 0")[0][0] > 0
     # content shared in past stays, questions asked, one content gap flagged
     assert query(db, "SELECT count(DISTINCT content_id) FROM sales_content_usage")[0][0] >= 4
