@@ -19,9 +19,14 @@ def commit_progress(env, processed):
 
 def try_cron_lock(env, job):
     """Take the transaction-level lock of ``job``; False when another
-    transaction holds it, i.e. the same job runs right now elsewhere (a manual
-    run beside the scheduled one, two workers). The caller then stops: the
-    other run does the work. Taken again after each committed batch."""
+    transaction holds it, i.e. the same job runs right now elsewhere. The
+    caller then stops: the other run does the work. Taken again after each
+    committed batch.
+
+    Only for a job's method that is also called outside the scheduler (by
+    another method): ir.cron itself locks a job's row while a worker or "Run
+    Manually" runs it, so two scheduled runs never overlap, but a direct call
+    does not go through that lock."""
     key = zlib.crc32(job.encode()) & 0x7FFFFFFF
     env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
     if env.cr.fetchone()[0]:

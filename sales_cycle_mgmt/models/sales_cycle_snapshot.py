@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .cron_progress import try_cron_lock
-
 
 class SalesCycleSnapshot(models.Model):
     """The open pipeline as it stood on a date, one row per open lead: what
@@ -40,8 +38,6 @@ class SalesCycleSnapshot(models.Model):
     def _cron_take(self):
         """Snapshot every open lead today, with its previous snapshot, in one
         statement; taking it again the same day adds nothing."""
-        if not try_cron_lock(self.env, "sales.cycle.snapshot._cron_take"):
-            return 0
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(SQL("""
             INSERT INTO sales_cycle_snapshot

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..cycle_math import next_occurrence
-from .cron_progress import commit_progress, try_cron_lock
+from .cron_progress import commit_progress
 
 CADENCES = [
     ("weekly", "Weekly"),
@@ -13,7 +13,6 @@ CADENCES = [
     ("monthly", "Monthly"),
     ("quarterly", "Quarterly"),
 ]
-CRON_JOB = "sales.one.on.one._cron_schedule"
 # A rule of both the series and the session tables: the database checks every
 # insert and update, and the ORM shows the user this message when it refuses one.
 DURATION_POSITIVE = (
@@ -257,11 +256,9 @@ class SalesOneOnOne(models.Model):
     def _cron_schedule(self, batch_size=100):
         """Daily: end the series of members who left their team, mark passed
         sessions held, and keep one planned session (with its calendar event)
-        ahead for every active series. Safe to run twice at once: the advisory
-        lock lets only one run work, and a unique index on (series, occurrence)
-        refuses a second copy of the same session."""
-        if not try_cron_lock(self.env, CRON_JOB):
-            return
+        ahead for every active series. ir.cron never runs it twice at once, and
+        a unique index on (series, occurrence) refuses a second copy of the same
+        session planned meanwhile by a user's action."""
         self.flush_model()
         self.env.cr.execute(SQL("""
             SELECT s.id FROM sales_one_on_one s
@@ -273,7 +270,7 @@ class SalesOneOnOne(models.Model):
         """))
         self.browse([row[0] for row in self.env.cr.fetchall()])._end_member_left()
         self.env["sales.one.on.one.session"]._mark_passed_held()
-        if not commit_progress(self.env, 0) or not try_cron_lock(self.env, CRON_JOB):
+        if not commit_progress(self.env, 0):
             return
         last_id = 0
         while True:
@@ -282,5 +279,5 @@ class SalesOneOnOne(models.Model):
                 break
             last_id = batch[-1].id
             batch._schedule_next_sessions()
-            if not commit_progress(self.env, len(batch)) or not try_cron_lock(self.env, CRON_JOB):
+            if not commit_progress(self.env, len(batch)):
                 break

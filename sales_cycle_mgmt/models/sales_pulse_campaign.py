@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..cycle_math import next_occurrence
-from .cron_progress import commit_progress, try_cron_lock
+from .cron_progress import commit_progress
 from .value_checks import check_lengths
 
 CADENCES = [
@@ -209,15 +209,12 @@ class SalesPulseCampaign(models.Model):
     def _cron_run(self):
         """Daily: close the rounds whose window ended (and aggregate them), remind
         those who have not answered, open the rounds that are due. Safe to run
-        twice, or twice at once (a concurrent run stops; unique constraints)."""
-        job = "sales.pulse.campaign._cron_run"
-        if not try_cron_lock(self.env, job):
-            return
+        twice (unique constraints); ir.cron never runs it twice at once."""
         today = fields.Date.context_today(self)
         Round = self.env["sales.pulse.round"].sudo()
         for pulse_round in Round.search([("state", "=", "open"), ("date_deadline", "<=", today)]):
             pulse_round._close()
-            if not commit_progress(self.env, 1) or not try_cron_lock(self.env, job):
+            if not commit_progress(self.env, 1):
                 return
         to_remind = Round.search([
             ("state", "=", "open"), ("reminder_sent", "=", False),
@@ -225,7 +222,7 @@ class SalesPulseCampaign(models.Model):
         ])
         for pulse_round in to_remind:
             pulse_round._send_reminders()
-            if not commit_progress(self.env, 1) or not try_cron_lock(self.env, job):
+            if not commit_progress(self.env, 1):
                 return
         for campaign in self.sudo().search([("date_first", "<=", today)]):
             rounds = campaign.round_ids.sorted("date_start")
@@ -233,7 +230,7 @@ class SalesPulseCampaign(models.Model):
                 continue
             if campaign._next_round_date(rounds[-1:]) <= today:
                 campaign._open_round(today)
-                if not commit_progress(self.env, 1) or not try_cron_lock(self.env, job):
+                if not commit_progress(self.env, 1):
                     return
 
     def _demo_generate(self):

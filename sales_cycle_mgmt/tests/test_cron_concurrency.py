@@ -1,14 +1,20 @@
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from .test_cron_access import CRONS
 
 
 @tagged("post_install", "-at_install")
 class TestCronConcurrency(TransactionCase):
-    """The nightly crons run twice at once in two real transactions (as two
-    workers would): every stall still gets exactly one activity."""
+    """The nightly crons' methods called twice at once in two real transactions,
+    as other methods call them (demo data): ir.cron's lock of a running job does
+    not cover those calls, the addon's own lock does. Every rotting deal still
+    gets exactly one activity."""
 
     def _run_in_new_transaction(self, func):
         with self.registry.cursor() as cr:
@@ -39,6 +45,60 @@ class TestCronConcurrency(TransactionCase):
         for thread in threads:
             thread.join(timeout=60)
         return errors
+
+    def _run_as_scheduled(self, env, cron_xmlid):
+        """What a cron worker does with a due job: lock its row (skipped when
+        another transaction holds it), then run it in a transaction of its own.
+        True when this transaction got the job."""
+        IrCron = env["ir.cron"]
+        job = IrCron._acquire_one_job(env.cr, env.ref(cron_xmlid).id, include_not_ready=True)
+        if not job:
+            return False
+        IrCron._process_job(env.cr, job)
+        # ir.cron logs a failing job and goes on: the test fails instead
+        env.cr.execute("SELECT failure_count FROM ir_cron WHERE id = %s", [job["id"]])
+        self.assertEqual(env.cr.fetchone()[0], job["failure_count"], f"{cron_xmlid} failed")
+        return True
+
+    @contextmanager
+    def _cron_kept(self, cron_xmlid, **vals):
+        """The cron written with ``vals`` meanwhile, then as it was, without the
+        progress rows the runs left (they are committed)."""
+        def save(env):
+            cron = env.ref(cron_xmlid)
+            env.cr.execute("SELECT COALESCE(max(id), 0) FROM ir_cron_progress")
+            last_progress = env.cr.fetchone()[0]
+            before = cron.read(["nextcall", "lastcall", "failure_count", "first_failure_date", *vals])[0]
+            cron.write(vals)
+            return before, last_progress
+
+        before, last_progress = self._run_in_new_transaction(save)
+        try:
+            yield
+        finally:
+            def restore(env):
+                cron = env.ref(cron_xmlid)
+                cron.write({key: value for key, value in before.items() if key != "id"})
+                env.cr.execute("DELETE FROM ir_cron_progress WHERE cron_id = %s AND id > %s",
+                               [cron.id, last_progress])
+            self._run_in_new_transaction(restore)
+
+    def test_a_running_job_is_not_started_again(self):
+        """What the addon's scheduled actions rely on: while a worker runs a job,
+        its row is locked; a second worker skips it and "Run Manually" refuses."""
+        for xmlid in CRONS:
+            with self.subTest(cron=xmlid), self.registry.cursor() as worker_cr, \
+                    self.registry.cursor() as other_cr:
+                cron_id = self.env.ref(xmlid).id
+                self.assertTrue(self.env["ir.cron"]._acquire_one_job(
+                    worker_cr, cron_id, include_not_ready=True))
+                self.assertIsNone(self.env["ir.cron"]._acquire_one_job(
+                    other_cr, cron_id, include_not_ready=True))
+                other = api.Environment(other_cr, self.env.uid, {})
+                with self.assertRaises(UserError):
+                    other["ir.cron"].browse(cron_id).method_direct_trigger()
+                other_cr.rollback()
+                worker_cr.rollback()
 
     def test_two_rotting_runs_at_once_schedule_one_activity_per_rotting_deal(self):
         def setup(env):

@@ -8,12 +8,15 @@ from . import test_cron_concurrency
 
 @tagged("post_install", "-at_install")
 class TestOneOnOneCronConcurrency(TransactionCase):
-    """The one-on-one scheduling run twice at once in two real transactions:
-    one next session and one calendar event per series."""
+    """The one-on-one scheduling started by two workers at once in two real
+    transactions: ir.cron runs it once at a time (the method takes no lock of
+    its own); one next session and one calendar event per series."""
 
     # the helpers only, not the stalled-deal test itself
     _run_in_new_transaction = test_cron_concurrency.TestCronConcurrency._run_in_new_transaction
     _run_twice_at_once = test_cron_concurrency.TestCronConcurrency._run_twice_at_once
+    _run_as_scheduled = test_cron_concurrency.TestCronConcurrency._run_as_scheduled
+    _cron_kept = test_cron_concurrency.TestCronConcurrency._cron_kept
 
     def test_two_scheduling_runs_at_once_plan_one_session_per_series(self):
         def setup(env):
@@ -33,11 +36,14 @@ class TestOneOnOneCronConcurrency(TransactionCase):
 
         member_id, series_ids = self._run_in_new_transaction(setup)
 
-        def run(env):
-            env["sales.one.on.one"]._cron_schedule(batch_size=5)
-
+        cron, ran = "sales_cycle_mgmt.ir_cron_one_on_one_schedule", []
         try:
-            self.assertFalse(self._run_twice_at_once(run))
+            # small batches: the job commits between them
+            with self._cron_kept(cron, code="model._cron_schedule(batch_size=5)"):
+                self.assertFalse(self._run_twice_at_once(
+                    lambda env: ran.append(self._run_as_scheduled(env, cron))
+                ))
+            self.assertIn(True, ran)
 
             def check(env):
                 sessions = env["sales.one.on.one.session"].search([("series_id", "in", series_ids)])

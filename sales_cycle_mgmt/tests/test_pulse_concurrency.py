@@ -5,12 +5,15 @@ from . import test_cron_concurrency
 
 @tagged("post_install", "-at_install")
 class TestPulseCronConcurrency(TransactionCase):
-    """The pulse cron twice at once, in two real transactions: one round, one
-    invitation and one mail per person."""
+    """The pulse cron started by two workers at once, in two real transactions:
+    ir.cron runs it once at a time (the method takes no lock of its own); one
+    round, one invitation and one mail per person."""
 
     # the helpers only: importing the class itself would run its tests twice
     _run_in_new_transaction = test_cron_concurrency.TestCronConcurrency._run_in_new_transaction
     _run_twice_at_once = test_cron_concurrency.TestCronConcurrency._run_twice_at_once
+    _run_as_scheduled = test_cron_concurrency.TestCronConcurrency._run_as_scheduled
+    _cron_kept = test_cron_concurrency.TestCronConcurrency._cron_kept
 
     def test_two_pulse_runs_at_once_open_one_round(self):
         def setup(env):
@@ -30,7 +33,12 @@ class TestPulseCronConcurrency(TransactionCase):
 
         campaign_id, user_ids = self._run_in_new_transaction(setup)
         try:
-            self.assertFalse(self._run_twice_at_once(lambda env: env["sales.pulse.campaign"]._cron_run()))
+            cron, ran = "sales_cycle_mgmt.ir_cron_pulse_run", []
+            with self._cron_kept(cron):
+                self.assertFalse(self._run_twice_at_once(
+                    lambda env: ran.append(self._run_as_scheduled(env, cron))
+                ))
+            self.assertIn(True, ran)
 
             def check(env):
                 campaign = env["sales.pulse.campaign"].browse(campaign_id)
