@@ -120,6 +120,24 @@ def seed_more_plans(db):
     """, {"team": team_id, "survey": survey_id, "lead": lead_id, "type": type_id})
 
 
+def seed_stages_and_stalls(db):
+    """Stages with target days, with stock requirements (alone, or beside a
+    guidance); stalled deals with their open reminder."""
+    stages = query(db, "SELECT id FROM crm_stage WHERE NOT is_won ORDER BY sequence, id LIMIT 3")
+    (first,), (second,), (third,) = stages
+    query(db, """
+        UPDATE crm_stage SET target_days = 6, rotting_threshold_days = 0,
+               requirements = 'Call back within a day', guidance = NULL WHERE id = %(first)s;
+        UPDATE crm_stage SET target_days = 9, rotting_threshold_days = 4,
+               requirements = 'Budget known' WHERE id = %(second)s;
+        UPDATE crm_stage SET requirements = NULL WHERE id = %(third)s;
+        UPDATE crm_lead SET is_stalled = TRUE, stalled_since = now() AT TIME ZONE 'UTC'
+         WHERE id IN (SELECT id FROM crm_lead WHERE type = 'opportunity' AND active ORDER BY id LIMIT 2);
+        SELECT 1
+    """, {"first": first, "second": second, "third": third})
+    return first, second, third
+
+
 def test_plans_steps_and_followups_become_activity_plans(tmp_path, monkeypatch):
     db = PREFIX + "upgrade_from_19_0_1_0_0"
     with monkeypatch.context() as patch:
@@ -128,6 +146,9 @@ def test_plans_steps_and_followups_become_activity_plans(tmp_path, monkeypatch):
     assert query(db, "SELECT latest_version FROM ir_module_module WHERE name = 'sales_cycle_mgmt'")[0][0] \
         == "19.0.1.0.0"
     seed_more_plans(db)
+    first, second, third = seed_stages_and_stalls(db)
+    stalled = query(db, "SELECT id, date_last_stage_update FROM crm_lead WHERE is_stalled ORDER BY id")
+    third_guidance = query(db, "SELECT guidance->>'en_US' FROM crm_stage WHERE id = %s", [third])[0][0]
     followups, plans, steps = (query(db, sql) for sql in (FOLLOWUPS_BEFORE, PLANS_BEFORE, STEPS_BEFORE))
     assert query(db, "SELECT count(*) FROM sales_followup")[0][0] == len(followups) > 15
     assert len(plans) == 3 and len(steps) == 8
@@ -158,6 +179,29 @@ def test_plans_steps_and_followups_become_activity_plans(tmp_path, monkeypatch):
         SELECT p.name, p.is_followup_default FROM mail_activity_plan p JOIN ir_model_data d
             ON d.res_id = p.id AND d.model = 'mail.activity.plan' AND d.name = 'followup_plan_default'
     """) == [("Standard after-sales plan", True)]
+    # target days became Days to rot where a stage had none; requirements joined the
+    # guidance, which they are written from now
+    stages = {row[0]: row[1:] for row in query(db, """
+        SELECT id, rotting_threshold_days, rotting_automatic, guidance->>'en_US', requirements
+          FROM crm_stage WHERE id IN %s
+    """, [(first, second, third)])}
+    assert stages[first][:3] == (6, True, "<p>Call back within a day</p>")
+    assert stages[first][3] == "Call back within a day"
+    assert stages[second][0] == 4, "a stage's own Days to rot is kept"
+    assert "Budget known" in stages[second][2] and "Budget known" in stages[second][3]
+    assert stages[third][2] == third_guidance
+    # stalled deals are not reminded twice for their stay
+    assert query(db, "SELECT id, rotting_reminded_at FROM crm_lead WHERE rotting_reminded_at IS NOT NULL"
+                     " ORDER BY id") == stalled
+    assert query(db, "SELECT name->>'en_US' FROM mail_activity_type WHERE id = (SELECT res_id FROM"
+                     " ir_model_data WHERE module = 'sales_cycle_mgmt' AND name = 'mail_activity_type_stalled')"
+                 ) == [("Rotting Deal",)]
+    # pulse: surveys of campaigns answered once; past results follow the threshold per question
+    assert query(db, "SELECT bool_and(is_attempts_limited AND attempts_limit = 1) FROM survey_survey"
+                     " WHERE id IN (SELECT survey_id FROM sales_pulse_campaign)") == [(True,)]
+    assert query(db, "SELECT count(*) FROM sales_pulse_round_team t JOIN sales_pulse_round r"
+                     " ON r.id = t.round_id WHERE r.state = 'closed' AND t.answer_count IS NULL") == [(0,)]
+    assert query(db, "SELECT count(*) FROM sales_pulse_round WHERE state = 'closed' AND enps_visible")[0][0] > 0
     # nothing of the old models is left
     assert query(db, "SELECT count(*) FROM ir_model WHERE model LIKE 'sales.followup.plan%'")[0][0] == 0
     assert query(db, """
