@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: provision, install the addon in a throwaway database, run every test
 # (unit, ORM, browser tours in Chromium, install/upgrade/uninstall lifecycle) with
-# pytest-odoo, then lint. Extra arguments go to pytest, e.g. `make test T="-k gate"`.
+# pytest-odoo, check that Odoo's own runner would run the same tests, then lint.
+# Extra arguments go to pytest, e.g. `make test T="-k gate"`.
 # Exits non-zero on any failure, any skipped test (a skipped tour is a failure),
 # or any lint finding; stops every process it started.
 source "$(dirname "$0")/common.sh"
@@ -14,11 +15,14 @@ install_addon "$TEST_DB" test
 
 say "running the tests (pytest-odoo, Chromium tours, lifecycle)"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(sales_cycle_mgmt/tests tools/tests)
+pytest_opts=(--odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn)
 rc=0
 (cd "$ROOT" && SCM_ODOO_CONF=$ODOO_CONF SCM_ODOO_SRC=$ODOO_SRC SCM_PYTHON=$VENV/bin/python \
-  "$VENV/bin/pytest" --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http \
-  --odoo-log-level=warn "${targets[@]}") || rc=$?
+  "$VENV/bin/pytest" "${pytest_opts[@]}" "${targets[@]}") || rc=$?
 [ $rc -eq 0 ] || say "tests failed (pytest exit code $rc)"
+
+say "Odoo's test runner and pytest-odoo collect the same tests"
+"$VENV/bin/python" "$ROOT/tools/check_test_collection.py" "${pytest_opts[@]}" || rc=1
 
 say "lint: ruff and pylint-odoo"
 lint=0
