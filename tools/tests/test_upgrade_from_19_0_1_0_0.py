@@ -123,7 +123,7 @@ def seed_more_plans(db):
 def seed_stages_and_stalls(db):
     """Stages with target days, with stock requirements (alone, or beside a
     guidance); stalled deals with their open reminder."""
-    stages = query(db, "SELECT id FROM crm_stage WHERE NOT is_won ORDER BY sequence, id LIMIT 3")
+    stages = query(db, "SELECT id FROM crm_stage WHERE is_won IS NOT TRUE ORDER BY sequence, id LIMIT 3")
     (first,), (second,), (third,) = stages
     query(db, """
         UPDATE crm_stage SET target_days = 6, rotting_threshold_days = 0,
