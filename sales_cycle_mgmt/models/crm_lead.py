@@ -199,9 +199,9 @@ class CrmLead(models.Model):
     def _sync_stage_history(self, stages_before=None, date_in=None):
         """Close the open stay and open one in the new stage for every lead of
         ``self`` that changed stage since ``stages_before`` ({lead id: stage};
-        None on create, where every lead enters its first stage): two
-        statements for the whole batch, whatever its size (the partial unique
-        index on open stays needs the close to land before the insert).
+        None on create, where every lead enters its first stage), with the
+        history's two statements for the whole batch, whatever its size
+        (``sales.cycle.stage.history._record_moves``).
 
         Everything a stay holds (stage, phase, team, salesperson, company,
         date, how the lead moved) comes from what the ORM already holds, so
@@ -221,7 +221,9 @@ class CrmLead(models.Model):
             return
         if stages_before is not None:
             # a lead back in a stage after having none moves from its last stay
-            last = self._last_stay_stages([lead.id for lead, old, new in changed if new and not old])
+            last = self.env["sales.cycle.stage.history"]._last_stages(
+                [lead.id for lead, old, new in changed if new and not old]
+            )
             changed = [(lead, old or last.get(lead.id, old), new) for lead, old, new in changed]
         closes = []  # (lead id, stage now, direction, moved at): stays to close
         opens = []  # (lead id, stage, phase, team, salesperson, company, date in, direction)
@@ -229,8 +231,7 @@ class CrmLead(models.Model):
             if not new or not old:
                 direction = "first" if new else None
             else:
-                backward = (new.sequence, new.id) < (old.sequence, old.id)
-                direction = "backward" if backward else "forward"
+                direction = "backward" if new._is_before(old) else "forward"
             moved_at = date_in or lead.date_last_stage_update or lead.create_date
             closes.append((lead.id, new.id, direction, moved_at))
             if new:
@@ -238,40 +239,10 @@ class CrmLead(models.Model):
                     lead.id, new.id, new.cycle_phase_id.id, lead.team_id.id, lead.user_id.id,
                     lead.company_id.id, moved_at, direction,
                 ))
-        # 1. close the open stays, noting where each lead went (none on create)
-        if stages_before is not None:
-            self.env.cr.execute(SQL("""
-                UPDATE sales_cycle_stage_history h
-                   SET date_out = GREATEST(m.moved_at, h.date_in),
-                       duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
-                       max_duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
-                       next_stage_id = m.stage_id, next_direction = NULLIF(m.direction, 'first')
-                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[])
-                       AS m(lead_id, stage_id, direction, moved_at)
-                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
-                   AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
-            """, *_columns(closes), [row[0] for row in closes]))
-        # 2. open the new stays (not where the open stay is in that stage
-        #    already), and note their phase among the phases the lead reached
-        if opens:
-            self.env.cr.execute(SQL("""
-              WITH opened AS (
-                INSERT INTO sales_cycle_stage_history
-                       (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                        date_in, direction)
-                SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                                     %s::int[], %s::timestamp[], %s::varchar[])
-                    ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
-                RETURNING lead_id, cycle_phase_id, direction
-              ), reached AS (
-                INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
-                SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
-                ON CONFLICT DO NOTHING
-              )
-                SELECT lead_id, direction FROM opened WHERE direction != 'first'
-            """, *_columns(opens)))
-            self._count_stage_changes(self.env.cr.fetchall())
-        self.env["sales.cycle.stage.history"].invalidate_model()
+        History = self.env["sales.cycle.stage.history"]
+        opened = History._record_moves(closes if stages_before is not None else [], opens)
+        self._count_stage_changes(opened)
+        History.invalidate_model()
         self.browse(row[0] for row in closes).invalidate_recordset(
             ["stage_history_ids", "cycle_phase_reached_ids"]
         )
@@ -294,18 +265,6 @@ class CrmLead(models.Model):
                 leads.cycle_stage_count = changes
                 leads.cycle_backward_count = backward
 
-    def _last_stay_stages(self, lead_ids):
-        """{lead id: stage of its latest stay} for ``lead_ids`` (usually none)."""
-        if not lead_ids:
-            return {}
-        self.env.cr.execute(SQL("""
-            SELECT DISTINCT ON (lead_id) lead_id, stage_id FROM sales_cycle_stage_history
-             WHERE lead_id = ANY(%s) AND stage_id IS NOT NULL
-          ORDER BY lead_id, date_in DESC, id DESC
-        """, lead_ids))
-        Stage = self.env["crm.stage"]
-        return {lead_id: Stage.browse(stage_id) for lead_id, stage_id in self.env.cr.fetchall()}
-
     def _check_exit_gate(self, new_stage):
         """Refuse a forward move out of a gated stage while required exit
         criteria are unticked. Backward moves and lost/archive are never gated;
@@ -321,7 +280,7 @@ class CrmLead(models.Model):
                 not stage
                 or not stage.checklist_gate
                 or stage == new_stage
-                or (new_stage.sequence, new_stage.id) < (stage.sequence, stage.id)
+                or new_stage._is_before(stage)
             ):
                 continue
             missing = stage.checklist_item_ids.filtered("required") - lead.checklist_done_ids
@@ -487,7 +446,3 @@ class CrmLead(models.Model):
             "context": {"default_lead_id": self.id},
         }
 
-
-def _columns(rows):
-    """The columns of ``rows`` as lists (False -> NULL), for unnest()."""
-    return [[value or None for value in column] for column in zip(*rows, strict=True)]

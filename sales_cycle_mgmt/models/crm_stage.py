@@ -110,6 +110,17 @@ class CrmStage(models.Model):
                     )
                 )
 
+    def _is_before(self, other):
+        """Pipeline order, the kanban's: by sequence, then id. A move to a stage
+        before the current one is a backward move."""
+        self.ensure_one()
+        return (self.sequence, self.id) < (other.sequence, other.id)
+
+    @api.model
+    def _sql_is_before(self, sequence, stage_id, other_sequence, other_stage_id):
+        """``_is_before`` in SQL, on columns or expressions."""
+        return SQL("(%s, %s) < (%s, %s)", sequence, stage_id, other_sequence, other_stage_id)
+
     def _benchmark_min_samples(self):
         return get_setting(self.env, "benchmark_min_samples")
 

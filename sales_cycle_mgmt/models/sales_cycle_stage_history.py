@@ -99,6 +99,61 @@ class SalesCycleStageHistory(models.Model):
         return [("date_out", "=" if current else "!=", False)]
 
     @api.model
+    def _record_moves(self, closes, opens):
+        """Close the open stays of ``closes`` [(lead id, stage now, direction,
+        moved at)], noting where each lead went, then open the stays of
+        ``opens`` [(lead id, stage, phase, team, salesperson, company, date in,
+        direction)] (none where the lead's open stay is in that stage already)
+        and note their phase among the phases the lead reached: two statements
+        for any number of leads (the partial unique index on open stays needs
+        the close to land before the insert). Returns [(lead id, direction)]
+        of the stays opened by a move."""
+        if closes:
+            self.env.cr.execute(SQL("""
+                UPDATE sales_cycle_stage_history h
+                   SET date_out = GREATEST(m.moved_at, h.date_in),
+                       duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
+                       max_duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
+                       next_stage_id = m.stage_id, next_direction = NULLIF(m.direction, 'first')
+                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[])
+                       AS m(lead_id, stage_id, direction, moved_at)
+                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
+                   AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
+            """, *_columns(closes), [row[0] for row in closes]))
+        if not opens:
+            return []
+        self.env.cr.execute(SQL("""
+          WITH opened AS (
+            INSERT INTO sales_cycle_stage_history
+                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                    date_in, direction)
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                                 %s::int[], %s::timestamp[], %s::varchar[])
+                ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
+            RETURNING lead_id, cycle_phase_id, direction
+          ), reached AS (
+            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+            SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+          )
+            SELECT lead_id, direction FROM opened WHERE direction != 'first'
+        """, *_columns(opens)))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _last_stages(self, lead_ids):
+        """{lead id: stage of its latest stay} for ``lead_ids`` (usually none)."""
+        if not lead_ids:
+            return {}
+        self.env.cr.execute(SQL("""
+            SELECT DISTINCT ON (lead_id) lead_id, stage_id FROM sales_cycle_stage_history
+             WHERE lead_id = ANY(%s) AND stage_id IS NOT NULL
+          ORDER BY lead_id, date_in DESC, id DESC
+        """, lead_ids))
+        Stage = self.env["crm.stage"]
+        return {lead_id: Stage.browse(stage_id) for lead_id, stage_id in self.env.cr.fetchall()}
+
+    @api.model
     def _read_group(self, *args, **kwargs):
         # the Time in Stage pivot aggregates the whole history, as the reports do
         disable_jit(self.env.cr)
@@ -123,6 +178,7 @@ class SalesCycleStageHistory(models.Model):
         self.env.cr.execute("ANALYZE sales_cycle_stage_history")
         disable_jit(self.env.cr)  # compiling this plan costs more than running it
         field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        Stage = self.env["crm.stage"]
         self.env.cr.execute(SQL("""
             WITH todo AS (
                 SELECT l.id, l.create_date, l.stage_id, l.team_id, l.user_id, l.company_id
@@ -172,12 +228,12 @@ class SalesCycleStageHistory(models.Model):
                 SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
                        o.date_in, o.date_out, o.days, o.days,
                        CASE WHEN o.rn = 1 THEN 'first'
-                            WHEN (s.sequence, s.id) < (ps.sequence, ps.id) THEN 'backward'
+                            WHEN %(came_back)s THEN 'backward'
                             ELSE 'forward' END,
                        -- where it went: the next row's direction, by the same rule
                        ns.id,
                        CASE WHEN o.date_out IS NULL THEN NULL
-                            WHEN (ns.sequence, ns.id) < (s.sequence, s.id) THEN 'backward'
+                            WHEN %(went_back)s THEN 'backward'
                             ELSE 'forward' END
                   FROM ordered o
                   JOIN todo t ON t.id = o.lead_id
@@ -209,7 +265,8 @@ class SalesCycleStageHistory(models.Model):
                        IS DISTINCT FROM (c.stage_count, c.backward_count)
             )
             SELECT COALESCE(sum(stays), 0) FROM counts
-        """, field_id=field.id))
+        """, field_id=field.id, came_back=Stage._sql_is_before(*_stage_columns("s"), *_stage_columns("ps")),
+            went_back=Stage._sql_is_before(*_stage_columns("ns"), *_stage_columns("s"))))
         count = int(self.env.cr.fetchone()[0])
         self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
@@ -272,7 +329,7 @@ class SalesCycleStageHistory(models.Model):
         rows, lead_dates = [], []
         for lead in leads:
             rng = random.Random(lead.id)
-            path = [s for s in open_stages if (s.sequence, s.id) < (lead.stage_id.sequence, lead.stage_id.id)]
+            path = [s for s in open_stages if s._is_before(lead.stage_id)]
             if len(path) > 1 and rng.random() < 0.2:
                 path.insert(len(path) - 1, path[-1])  # went back once, came back
                 path.insert(len(path) - 1, path[-3])
@@ -289,7 +346,7 @@ class SalesCycleStageHistory(models.Model):
                 prev = path[i - 1] if i else None
                 direction = (
                     "first" if not prev
-                    else "backward" if (stage.sequence, stage.id) < (prev.sequence, prev.id)
+                    else "backward" if stage._is_before(prev)
                     else "forward"
                 )
                 rows.append((
@@ -336,3 +393,13 @@ class SalesCycleStageHistory(models.Model):
 def _columns(names, rows):
     """Rows of tuples as one list per named column, for unnest() parameters."""
     return {name: list(col) for name, col in zip(names, zip(*rows, strict=True), strict=True)}
+
+
+def _columns(rows):
+    """The columns of ``rows`` as lists (False -> NULL), for unnest()."""
+    return [[value or None for value in column] for column in zip(*rows, strict=True)]
+
+
+def _stage_columns(alias):
+    """The sequence and id columns of the stage table aliased ``alias``."""
+    return SQL.identifier(alias, "sequence"), SQL.identifier(alias, "id")

@@ -38,20 +38,25 @@ class SalesCycleSnapshotChange(models.Model):
     backward_count = fields.Integer("Moved Back", readonly=True, aggregator="sum")
 
     def _select(self):
+        Stage = self.env["crm.stage"]
+        # the pipeline order at each snapshot: the stage's sequence then, and its id
+        now = (SQL.identifier("c", "stage_sequence"), SQL.identifier("c", "stage_id"))
+        before = (SQL.identifier("c", "previous_stage_sequence"), SQL.identifier("c", "previous_stage_id"))
         return SQL("""
             c.id, c.date, c.previous_date, c.lead_id, c.team_id, c.user_id, c.company_id,
             c.stage_id, c.previous_stage_id,
-            CASE WHEN c.stage_sequence > c.previous_stage_sequence THEN 'forward'
-                 WHEN c.stage_sequence < c.previous_stage_sequence THEN 'backward'
+            CASE WHEN c.stage_id = c.previous_stage_id THEN 'same'
+                 WHEN %(forward)s THEN 'forward'
+                 WHEN %(backward)s THEN 'backward'
                  ELSE 'same' END AS stage_move,
             c.expected_revenue - c.previous_revenue AS amount_change,
             CASE WHEN c.expected_revenue > c.previous_revenue THEN 'up'
                  WHEN c.expected_revenue < c.previous_revenue THEN 'down'
                  ELSE 'same' END AS amount_trend,
             COALESCE((c.date_deadline > c.previous_deadline)::int, 0) AS closing_pushed,
-            COALESCE((c.stage_sequence > c.previous_stage_sequence)::int, 0) AS forward_count,
-            COALESCE((c.stage_sequence < c.previous_stage_sequence)::int, 0) AS backward_count
-        """)
+            COALESCE((c.stage_id != c.previous_stage_id AND %(forward)s)::int, 0) AS forward_count,
+            COALESCE((c.stage_id != c.previous_stage_id AND %(backward)s)::int, 0) AS backward_count
+        """, forward=Stage._sql_is_before(*before, *now), backward=Stage._sql_is_before(*now, *before))
 
     def _from(self):
         return SQL("sales_cycle_snapshot c")
