@@ -175,6 +175,23 @@ class TestFunnelAndSnapshots(SalesCycleCommon):
         self.assertEqual(set(steady_changes.mapped("stage_move")), {"same"})
         self.assertEqual(sum(steady_changes.mapped("closing_pushed")), 0)
 
+    def test_snapshot_changes_order_stages_as_the_pipeline_does(self):
+        """Two stages of the same sequence: the pipeline orders them by id, and
+        so do the stage history and the changes between snapshots."""
+        first = self.env["crm.stage"].create({"name": "Twin A", "sequence": 4})
+        second = self.env["crm.stage"].create({"name": "Twin B", "sequence": 4})
+        lead = self._create_opportunities(1, stage=first)
+        Snapshot = self.env["sales.cycle.snapshot"]
+        with self.mock_datetime_and_now(datetime(2026, 6, 1, 8)):
+            Snapshot._cron_take()
+        lead.stage_id = second
+        with self.mock_datetime_and_now(datetime(2026, 6, 8, 8)):
+            Snapshot._cron_take()
+        self.env.flush_all()
+        change = self.env["sales.cycle.snapshot.change"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((change.stage_move, change.forward_count, change.backward_count), ("forward", 1, 0))
+        self.assertEqual(self._stays(lead)[-1].direction, "forward")
+
 
 @tagged("post_install", "-at_install")
 class TestVelocity(SalesCycleCommon):
