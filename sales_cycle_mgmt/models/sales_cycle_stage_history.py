@@ -370,7 +370,7 @@ class SalesCycleStageHistory(models.Model):
                                  %(user)s::int[], %(company)s::int[], %(din)s::timestamp[],
                                  %(dout)s::timestamp[], %(dur)s::float[], %(dir)s::varchar[])
                           AS r(lead, stage, phase, team, usr, company, din, dout, dur, dir)""",
-                **_columns(
+                **_named_columns(
                     ("lead", "stage", "phase", "team", "user", "company", "din", "dout", "dur", "dir"),
                     rows,
                 ),
@@ -382,7 +382,7 @@ class SalesCycleStageHistory(models.Model):
                      FROM unnest(%(ids)s::int[], %(created)s::timestamp[], %(entered)s::timestamp[],
                                  %(closed)s::timestamp[]) AS d(id, created, entered, closed)
                     WHERE l.id = d.id""",
-                **_columns(("ids", "created", "entered", "closed"), lead_dates),
+                **_named_columns(("ids", "created", "entered", "closed"), lead_dates),
             ))
         self._recompute_lead_figures(leads.ids)
         self.env.invalidate_all()
@@ -390,14 +390,14 @@ class SalesCycleStageHistory(models.Model):
         self.env["crm.lead"]._cron_flag_stalled()
 
 
-def _columns(names, rows):
-    """Rows of tuples as one list per named column, for unnest() parameters."""
-    return {name: list(col) for name, col in zip(names, zip(*rows, strict=True), strict=True)}
-
-
 def _columns(rows):
-    """The columns of ``rows`` as lists (False -> NULL), for unnest()."""
-    return [[value or None for value in column] for column in zip(*rows, strict=True)]
+    """The columns of ``rows`` as lists (False -> NULL), for unnest() parameters."""
+    return [[None if value is False else value for value in column] for column in zip(*rows, strict=True)]
+
+
+def _named_columns(names, rows):
+    """The same, by parameter name."""
+    return dict(zip(names, _columns(rows), strict=True))
 
 
 def _stage_columns(alias):
