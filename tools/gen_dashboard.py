@@ -23,13 +23,13 @@ TARGET = ROOT / "sales_cycle_mgmt" / "data" / "files" / "sales_cycle_dashboard.j
 VERSION = "18.5.10"  # spreadsheet data version of Odoo 19's own dashboards
 
 WON = [["won_status", "=", "won"]]
-OPEN = [["won_status", "=", "pending"]]
 
 # (label, model, measure, domain): one pivot each, its total shown in a scorecard
+# (the report defines each figure once: the dashboard adds no domain of its own)
 KPIS = [
-    ("Open opportunities", "sales.cycle.report", "lead_count", OPEN + [["type", "=", "opportunity"]]),
+    ("Open opportunities", "sales.cycle.report", "open_count", []),
     ("Win rate (%)", "sales.cycle.report", "win_rate", []),
-    ("Days to win", "sales.cycle.report", "cycle_days", WON),
+    ("Days to win", "sales.cycle.report", "days_to_win", []),
     ("Rotting deals", "crm.lead", "__count", [["is_rotting", "=", True]]),
     ("Customer NPS", "sales.followup.report", "nps_value", []),
 ]
@@ -40,7 +40,7 @@ CHARTS = [
      ["cycle_phase_id"], [], False, "sales_cycle_funnel_report_action"),
     ("Average days in stage", "sales.cycle.stage.report", "odoo_bar", "duration_days",
      ["stage_id"], [], False, "sales_cycle_stage_report_action"),
-    ("Days to win, by closing month", "sales.cycle.report", "odoo_line", "cycle_days",
+    ("Days to win, by closing month", "sales.cycle.report", "odoo_line", "days_to_win",
      ["date_closed:month"], WON, False, "sales_cycle_report_action"),
     ("Win rate by sales team (%)", "sales.cycle.report", "odoo_bar", "win_rate",
      ["team_id"], [], False, "sales_cycle_report_action"),

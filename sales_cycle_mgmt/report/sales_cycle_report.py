@@ -29,14 +29,25 @@ class SalesCycleReport(models.Model):
         [("won", "Won"), ("lost", "Lost"), ("pending", "Open")], "Status", readonly=True
     )
     lead_count = fields.Integer("Leads", readonly=True, aggregator="sum")
-    won_count = fields.Integer("Won", readonly=True, aggregator="sum")
+    # the figures managers read everywhere (dashboard, this report, velocity):
+    # over opportunities only; a lead lost before it was qualified is no lost deal
+    open_count = fields.Integer(
+        "Open Opportunities", readonly=True, aggregator="sum",
+        help="Opportunities neither won nor lost, not archived.",
+    )
+    won_count = fields.Integer("Won", readonly=True, aggregator="sum", help="Won opportunities.")
+    lost_count = fields.Integer("Lost", readonly=True, aggregator="sum", help="Lost opportunities.")
     win_rate = fields.Float(
         "Win Rate (%)", readonly=True, aggregator="avg",
-        help="Share of the closed leads of the group that were won.",
+        help="Won opportunities / (won + lost opportunities) of the group.",
     )
     cycle_days = fields.Float(
         readonly=True, aggregator="avg", digits=(16, 1),
         help="From creation to closing, or to now while open.",
+    )
+    days_to_win = fields.Float(
+        readonly=True, aggregator="avg", digits=(16, 1),
+        help="From creation to winning, for won opportunities.",
     )
     stage_changes = fields.Integer(
         readonly=True, aggregator="avg", help="Times the lead moved to another stage."
@@ -51,11 +62,14 @@ class SalesCycleReport(models.Model):
             l.source_id, l.medium_id, l.campaign_id, l.stage_id, l.cycle_phase_id, l.type,
             l.create_date, l.date_closed, l.won_status,
             1 AS lead_count,
-            (l.won_status = 'won')::int AS won_count,
-            CASE l.won_status WHEN 'won' THEN 100.0::float8 WHEN 'lost' THEN 0.0::float8 END AS win_rate,
-            date_part('epoch', COALESCE(
-                CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
-                now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS cycle_days,
+            (o.opportunity AND l.won_status = 'pending' AND l.active)::int AS open_count,
+            (o.opportunity AND l.won_status = 'won')::int AS won_count,
+            (o.opportunity AND l.won_status = 'lost')::int AS lost_count,
+            CASE WHEN o.opportunity THEN CASE l.won_status WHEN 'won' THEN 100.0::float8
+                                                             WHEN 'lost' THEN 0.0::float8 END
+            END AS win_rate,
+            c.days AS cycle_days,
+            CASE WHEN o.opportunity AND l.won_status = 'won' THEN c.days END AS days_to_win,
             COALESCE(l.cycle_stage_count, 0) AS stage_changes,
             COALESCE(l.cycle_backward_count, 0) AS backward_moves,
             l.expected_revenue,
@@ -65,6 +79,10 @@ class SalesCycleReport(models.Model):
     def _from(self):
         return SQL("""
             crm_lead l
+            CROSS JOIN LATERAL (SELECT l.type = 'opportunity' AS opportunity) o
+            CROSS JOIN LATERAL (SELECT date_part('epoch', COALESCE(
+                CASE WHEN l.won_status != 'pending' THEN l.date_closed END,
+                now() AT TIME ZONE 'UTC') - l.create_date) / 86400.0 AS days) c
         """)
 
     def _where(self):

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.misc import file_path
@@ -53,6 +54,41 @@ class TestDashboard(SalesCycleCommon):
         rate = self._read(self.user_sales_manager, "sales.cycle.report",
                           [("lead_id", "in", leads.ids)], [], "win_rate")
         self.assertEqual(rate[0]["win_rate:avg"], 100.0, "one won lead, the two others still open")
+
+    def test_key_figures_are_the_reports_over_opportunities_only(self):
+        """Each key figure reads the report's own field, with no domain of its
+        own: the dashboard, the report as its action opens it and an
+        independent count agree, and leads lost before they were opportunities
+        are no lost deals."""
+        Lead = self.env["crm.lead"]
+        with self.mock_datetime_and_now(datetime(2026, 3, 2, 9)):
+            won = self._create_opportunities(2)
+            lost = self._create_opportunities(1)
+            still_open = self._create_opportunities(3)
+            archived = self._create_opportunities(1)
+            cold = Lead.create([{"name": f"Cold lead {i}", "type": "lead", "team_id": self.sales_team_1.id}
+                                for i in range(4)])
+        with self.mock_datetime_and_now(datetime(2026, 3, 12, 9)):
+            won.action_set_won()
+            (lost | cold).action_set_lost()
+            archived.action_archive()
+        self.env.flush_all()
+        ours = [("lead_id", "in", (won | lost | still_open | archived | cold).ids)]
+        expected = {"Open opportunities": 3, "Win rate (%)": 100.0 * 2 / 3, "Days to win": 10.0}
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_cycle_mgmt.sales_cycle_report_action")
+        defaults = [("type", "=", "opportunity")]  # the action's default filter, Opportunities
+        self.assertIn("search_default_filter_opportunities", action["context"])
+        for pivot in self.data["pivots"].values():
+            if pivot["name"] not in expected:
+                continue
+            measure = pivot["measures"][0]["fieldName"]
+            key = f"{measure}:{self.env['sales.cycle.report']._fields[measure].aggregator}"
+            on_dashboard = self._read(self.user_sales_manager, pivot["model"], pivot["domain"] + ours, [], measure)
+            in_report = self._read(self.user_sales_manager, "sales.cycle.report", defaults + ours, [], measure)
+            with self.subTest(figure=pivot["name"]):
+                self.assertEqual(pivot["domain"], [], "the figure is the report's, not a domain of the dashboard")
+                self.assertAlmostEqual(on_dashboard[0][key], expected[pivot["name"]], places=2)
+                self.assertAlmostEqual(in_report[0][key], expected[pivot["name"]], places=2)
 
     def test_scorecards_point_at_the_figures_of_the_data_sheet(self):
         data_sheet = next(s for s in self.data["sheets"] if s["name"] == "Data")

@@ -1,8 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 
 class SalesCycleVelocity(models.TransientModel):
@@ -29,42 +30,33 @@ class SalesCycleVelocity(models.TransientModel):
                 raise ValidationError(self.env._("The period must start before it ends."))
 
     def action_compute(self):
+        """The velocity of each team or salesperson from the figures of the
+        Sales Cycle Analysis, as the dashboard reads them: open opportunities
+        now; win rate, won revenue and days to win of the opportunities closed
+        in the period. The analysis' record rules apply."""
         self.ensure_one()
-        column = SQL.identifier("team_id" if self.group_by == "team" else "user_id")
-        leads = self.env["crm.lead"].with_context(active_test=False)
-        leads.flush_model()
-        # crm.lead's record rules apply: a salesperson gets their own figures
-        query = leads._search([("type", "=", "opportunity")])
-        self.env.cr.execute(SQL("""
-            SELECT l.%(column)s AS key,
-                   count(*) FILTER (WHERE l.active AND l.won_status = 'pending') AS open_count,
-                   count(*) FILTER (WHERE p.closed_in AND l.won_status = 'won') AS won,
-                   count(*) FILTER (WHERE p.closed_in AND l.won_status = 'lost') AS lost,
-                   avg(l.expected_revenue) FILTER (WHERE p.closed_in AND l.won_status = 'won')
-                       AS won_revenue,
-                   avg(EXTRACT(EPOCH FROM l.date_closed - l.create_date) / 86400.0)
-                       FILTER (WHERE p.closed_in AND l.won_status = 'won') AS cycle_days
-              FROM crm_lead l
-        CROSS JOIN LATERAL (
-                   SELECT l.date_closed::date BETWEEN %(start)s AND %(end)s AS closed_in) p
-             WHERE l.id IN %(ids)s AND l.%(column)s IS NOT NULL
-          GROUP BY l.%(column)s
-        """, column=column, start=self.date_from, end=self.date_to, ids=query.subselect()))
-        rows = self.env.cr.dictfetchall()
-        self.line_ids.unlink()
         field = "team_id" if self.group_by == "team" else "user_id"
+        Report = self.env["sales.cycle.report"]
+        self.env["crm.lead"].flush_model()  # the analysis is a view on crm_lead
+        grouped = [(field, "!=", False)]
+        closed = grouped + [
+            ("date_closed", ">=", fields.Datetime.to_datetime(self.date_from)),
+            ("date_closed", "<", fields.Datetime.to_datetime(self.date_to + timedelta(days=1))),
+        ]
+        figures = defaultdict(dict)
+        for key, open_count in Report._read_group(grouped, [field], ["open_count:sum"]):
+            figures[key]["open_count"] = open_count
+        for key, won, lost, win_rate, days in Report._read_group(
+            closed, [field], ["won_count:sum", "lost_count:sum", "win_rate:avg", "days_to_win:avg"]
+        ):
+            figures[key].update(closed_count=won + lost, win_rate=win_rate or 0.0, avg_cycle_days=days or 0.0)
+        for key, revenue in Report._read_group(
+            closed + [("won_count", "=", 1)], [field], ["expected_revenue:avg"]
+        ):
+            figures[key]["avg_won_revenue"] = revenue or 0.0
+        self.line_ids.unlink()
         self.env["sales.cycle.velocity.line"].create([
-            {
-                "velocity_id": self.id,
-                field: row["key"],
-                "open_count": row["open_count"],
-                "win_rate": (
-                    100.0 * row["won"] / (row["won"] + row["lost"]) if row["won"] + row["lost"] else 0.0
-                ),
-                "avg_won_revenue": row["won_revenue"] or 0.0,
-                "avg_cycle_days": row["cycle_days"] or 0.0,
-            }
-            for row in rows
+            {"velocity_id": self.id, field: key.id, **values} for key, values in figures.items()
         ])
         return {
             "type": "ir.actions.act_window",

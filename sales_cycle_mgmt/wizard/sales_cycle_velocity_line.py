@@ -10,6 +10,9 @@ class SalesCycleVelocityLine(models.TransientModel):
     team_id = fields.Many2one("crm.team", "Sales Team")
     user_id = fields.Many2one("res.users", "Salesperson")
     open_count = fields.Integer("Open Opportunities")
+    closed_count = fields.Integer(
+        "Closed in Period", help="Opportunities won or lost in the period: the win rate's sample."
+    )
     win_rate = fields.Float("Win Rate (%)", digits=(16, 1))
     avg_won_revenue = fields.Float("Average Won Revenue", digits=(16, 2))
     avg_cycle_days = fields.Float("Average Cycle (days)", digits=(16, 1))
