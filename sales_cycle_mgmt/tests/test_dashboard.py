@@ -81,12 +81,12 @@ class TestDashboard(SalesCycleCommon):
         for pivot in self.data["pivots"].values():
             if pivot["name"] not in expected:
                 continue
-            measure = pivot["measures"][0]["fieldName"]
+            measure, manager = pivot["measures"][0]["fieldName"], self.user_sales_manager
             key = f"{measure}:{self.env['sales.cycle.report']._fields[measure].aggregator}"
-            on_dashboard = self._read(self.user_sales_manager, pivot["model"], pivot["domain"] + ours, [], measure)
-            in_report = self._read(self.user_sales_manager, "sales.cycle.report", defaults + ours, [], measure)
+            on_dashboard = self._read(manager, pivot["model"], pivot["domain"] + ours, [], measure)
+            in_report = self._read(manager, "sales.cycle.report", defaults + ours, [], measure)
             with self.subTest(figure=pivot["name"]):
-                self.assertEqual(pivot["domain"], [], "the figure is the report's, not a domain of the dashboard")
+                self.assertEqual(pivot["domain"], [], "the report's figure, no domain of the dashboard's")
                 self.assertAlmostEqual(on_dashboard[0][key], expected[pivot["name"]], places=2)
                 self.assertAlmostEqual(in_report[0][key], expected[pivot["name"]], places=2)
 
