@@ -1,9 +1,11 @@
 from ast import literal_eval
 from datetime import date, datetime, timedelta
 
+from lxml import etree
+
 from odoo.addons.survey.controllers.main import Survey
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import SalesCycleCommon
 
@@ -374,3 +376,18 @@ class TestFollowups(SalesCycleCommon):
             self.env["res.config.settings"].create({"sales_cycle_followup_horizon_days": -1})
         with self.assertRaisesRegex(ValidationError, "at least one won stay"):
             self.env["res.config.settings"].create({"sales_cycle_benchmark_min_samples": 0})
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupScreens(TransactionCase):
+    def test_an_unanswered_nps_is_blank_not_zero_wherever_it_shows(self):
+        """0 is the worst answer: a follow-up without an answer shows none."""
+        arches = [
+            self.env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"],
+            *(self.env["sales.followup"].get_views([(False, kind)])["views"][kind]["arch"]
+              for kind in ("list", "form")),
+        ]
+        for arch in arches:
+            for node in etree.fromstring(arch).iter("field"):
+                if node.get("name") == "nps_score":
+                    self.assertIn("not nps_bucket", node.get("invisible", ""), etree.tostring(node))
