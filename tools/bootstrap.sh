@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 DEB_PACKAGES=(build-essential libldap2-dev libsasl2-dev libpq-dev libjpeg-dev zlib1g-dev
               libxml2-dev libxslt1-dev postgresql chromium fonts-liberation git)
 PY_TOOLS=(pytest==8.3.5 pytest-odoo==2.3.0 websocket-client==1.8.0 phonenumbers==8.13.55
-          ruff==0.17.5 pylint-odoo==10.0.12)
+          ruff==0.17.5 pylint-odoo==10.0.12 whool==1.3.1 manifestoo-core==1.16.1)
 
 need_debs() {
   local missing=() p

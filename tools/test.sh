@@ -24,6 +24,9 @@ rc=0
 say "Odoo's test runner and pytest-odoo collect the same tests"
 "$VENV/bin/python" "$ROOT/tools/check_test_collection.py" "${pytest_opts[@]}" || rc=1
 
+say "the wheel: whool builds odoo-addon-sales_cycle_mgmt, pip installs it where Odoo finds it"
+"$VENV/bin/python" "$ROOT/tools/check_wheel.py" || rc=1
+
 say "lint: ruff and pylint-odoo"
 lint=0
 "$VENV/bin/ruff" check "$ROOT" || lint=1
