@@ -33,7 +33,11 @@ class SalesCycleStageReport(models.Model):
         readonly=True,
     )
     stay_count = fields.Integer("Stays", readonly=True, aggregator="sum")
-    duration_days = fields.Float("Days in Stage", readonly=True, aggregator="avg", digits=(16, 1))
+    duration_days = fields.Float(
+        "Days in Stage", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Time of the stay in days, until now for the current one; none in a won stage, "
+        "where the deal is no longer in the pipeline.",
+    )
     max_duration_days = fields.Float("Longest Stay (days)", readonly=True, aggregator="max", digits=(16, 1))
     conversion_rate = fields.Float(
         "Conversion to Next Stage (%)", readonly=True, aggregator="avg",
@@ -59,9 +63,9 @@ class SalesCycleStageReport(models.Model):
             sales_cycle_stage_history h
             JOIN crm_lead l ON l.id = h.lead_id
             LEFT JOIN crm_stage s ON s.id = h.stage_id
-            CROSS JOIN LATERAL (SELECT COALESCE(
+            CROSS JOIN LATERAL (SELECT CASE WHEN s.is_won IS NOT TRUE THEN COALESCE(
                 h.duration_days, date_part('epoch', (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
-            ) AS days) d
+            ) END AS days) d
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN h.next_direction = 'backward' THEN 'backward'
                 WHEN h.next_direction = 'forward' THEN 'forward'

@@ -1,5 +1,7 @@
 from datetime import date, datetime, timedelta
 
+from lxml import etree
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -191,6 +193,29 @@ class TestFunnelAndSnapshots(SalesCycleCommon):
         change = self.env["sales.cycle.snapshot.change"].search([("lead_id", "=", lead.id)])
         self.assertEqual((change.stage_move, change.forward_count, change.backward_count), ("forward", 1, 0))
         self.assertEqual(self._stays(lead)[-1].direction, "forward")
+
+    def test_days_in_stage_count_pipeline_stages_only(self):
+        lead = self._create_opportunities(1)
+        with self.mock_datetime_and_now(datetime(2026, 1, 5, 9)):
+            lead.stage_id = self.stage_team1_2
+        lead.action_set_won()
+        self.env.flush_all()
+        rows = self.env["sales.cycle.stage.report"].search([("lead_id", "=", lead.id)])
+        won_stay = rows.filtered(lambda row: row.stage_id.is_won)
+        self.assertTrue(won_stay)
+        self.assertFalse(won_stay.duration_days, "won: no longer in the pipeline")
+        self.assertTrue((rows - won_stay).filtered("duration_days"))
+
+    def test_report_views_open_on_what_reads_right(self):
+        def arch(model, kind):
+            return etree.fromstring(self.env[model].get_views([(False, kind)])["views"][kind]["arch"])
+
+        funnel = arch("sales.cycle.funnel.report", "graph")
+        self.assertIsNone(funnel.get("order"), "bars in funnel order, not by size")
+        self.assertEqual(arch("sales.pulse.report", "graph").get("stacked"), "0", "trend lines side by side")
+        conversion = arch("sales.cycle.stage.report", "pivot")
+        self.assertFalse(conversion.xpath("//field[@type='col']"), "no column per outcome")
+        self.assertEqual(conversion.xpath("//field[@type='measure']/@name")[0], "conversion_rate")
 
 
 @tagged("post_install", "-at_install")
