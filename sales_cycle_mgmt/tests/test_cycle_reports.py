@@ -195,10 +195,12 @@ class TestFunnelAndSnapshots(SalesCycleCommon):
         self.assertEqual(self._stays(lead)[-1].direction, "forward")
 
     def test_days_in_stage_count_pipeline_stages_only(self):
-        lead = self._create_opportunities(1)
         with self.mock_datetime_and_now(datetime(2026, 1, 5, 9)):
+            lead = self._create_opportunities(1)
+        with self.mock_datetime_and_now(datetime(2026, 1, 7, 9)):
             lead.stage_id = self.stage_team1_2
-        lead.action_set_won()
+        with self.mock_datetime_and_now(datetime(2026, 1, 10, 9)):
+            lead.action_set_won()  # weeks ago: its stay in Won has lasted since
         self.env.flush_all()
         rows = self.env["sales.cycle.stage.report"].search([("lead_id", "=", lead.id)])
         won_stay = rows.filtered(lambda row: row.stage_id.is_won)
