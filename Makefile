@@ -1,4 +1,6 @@
 # Thin entry points; the work is in tools/ (see README.rst).
+# Variables (make VAR=value, see README.rst "Configuration"): HTTP_PORT, DB_NAME,
+# WORKERS, CRON_THREADS, REPLICA, SCM_PG_REPLICA_PORT, PROXY_MODE, T, B, KEEP_DB.
 .PHONY: run test test-compat lint i18n bench pg-stop clean
 
 run:
