@@ -114,12 +114,17 @@ class CrmLead(models.Model):
         stored = self.filtered(lambda lead: lead._origin.id)
         durations = defaultdict(dict)
         if stored:
+            # as stock counts, the first stay runs from the lead's creation (an
+            # import may set an earlier creation date than the stay recorded)
+            self.flush_model(["create_date"])
             self.env.cr.execute(SQL("""
-                SELECT lead_id, stage_id,
-                       sum(EXTRACT(EPOCH FROM COALESCE(date_out, %(now)s) - date_in))::bigint
-                  FROM sales_cycle_stage_history
-                 WHERE lead_id = ANY(%(ids)s) AND stage_id IS NOT NULL
-              GROUP BY lead_id, stage_id
+                SELECT h.lead_id, h.stage_id, sum(EXTRACT(EPOCH FROM COALESCE(h.date_out, %(now)s)
+                           - CASE WHEN h.direction = 'first' THEN LEAST(h.date_in, l.create_date)
+                                  ELSE h.date_in END))::bigint
+                  FROM sales_cycle_stage_history h
+                  JOIN crm_lead l ON l.id = h.lead_id
+                 WHERE h.lead_id = ANY(%(ids)s) AND h.stage_id IS NOT NULL
+              GROUP BY h.lead_id, h.stage_id
             """, now=self.env.cr.now(), ids=stored._origin.ids))
             for lead_id, stage_id, seconds in self.env.cr.fetchall():
                 durations[lead_id][stage_id] = max(seconds, 0)
