@@ -76,8 +76,10 @@ class SalesFollowup(models.Model):
 
     @api.constrains("survey_id", "user_input_id")
     def _check_not_pulse(self):
+        # one search for the batch: winning many deals creates many follow-ups at once
+        pulse_surveys = self.survey_id._pulse_campaigns().survey_id
         for followup in self:
-            if followup.user_input_id.sudo().sales_pulse_round_id or followup.survey_id._pulse_campaigns():
+            if followup.user_input_id.sudo().sales_pulse_round_id or followup.survey_id in pulse_surveys:
                 raise ValidationError(self.env._(
                     "The follow-up %(followup)s cannot use the anonymous pulse survey of the sales "
                     "team, nor any of its answers.", followup=followup.name,
