@@ -9,7 +9,7 @@ class MailActivityPlan(models.Model):
     _inherit = "mail.activity.plan"
 
     team_id = fields.Many2one(
-        "crm.team", "After-sales for Team", index="btree_not_null", ondelete="cascade",
+        "crm.team", "After-sales for Team", index="btree_not_null", ondelete="set null",
         check_company=True,
         help="Deals won by this team turn into follow-ups from this plan. Empty with "
         "'Default After-sales Plan' set: the plan of every team without one of its own.",
