@@ -30,3 +30,4 @@ from . import test_readable_links
 from . import test_one_on_one_series_move
 from . import test_name_lengths
 from . import test_settings
+from . import test_figures_on_screen
