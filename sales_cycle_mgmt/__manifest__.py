@@ -1,8 +1,9 @@
 {
     "name": "Sales Cycle Management",
     "summary": "Run CRM as a managed sales cycle: phases, stage playbooks with exit "
-    "checklists, stored stage history, rotting deals and after-sales follow-ups with "
-    "customer NPS",
+    "checklists, stage history and conversion, rotting deals, after-sales follow-ups "
+    "with customer NPS, stage content, anonymous pulse surveys with eNPS, one-on-ones "
+    "and coaching, reports and a dashboard",
     "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
@@ -80,6 +81,14 @@
     },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
+    "images": [
+        "static/description/screenshot_pipeline.png",
+        "static/description/screenshot_lead_playbook.png",
+        "static/description/screenshot_dashboard.png",
+        "static/description/screenshot_stage_conversion.png",
+        "static/description/screenshot_pulse_round.png",
+        "static/description/screenshot_one_on_one.png",
+    ],
     "application": True,
     "installable": True,
 }

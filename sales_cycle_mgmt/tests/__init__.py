@@ -31,3 +31,5 @@ from . import test_one_on_one_series_move
 from . import test_name_lengths
 from . import test_settings
 from . import test_figures_on_screen
+from . import test_screens_tours
+from . import test_apps_page
