@@ -6,7 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..exceptions import ExitCriteriaMissing
 from .cron_progress import commit_progress, try_cron_lock
+
+# context key of a sales manager's confirmed move past an exit gate
+GATE_BYPASS_KEY = "sales_cycle_gate_bypass"
 
 
 class CrmLead(models.Model):
@@ -19,11 +23,14 @@ class CrmLead(models.Model):
     )
     stage_guidance = fields.Html(related="stage_id.guidance", string="Stage Guidance")
     stage_checklist_item_ids = fields.One2many(related="stage_id.checklist_item_ids")
+    stage_checklist_gate = fields.Boolean(related="stage_id.checklist_gate")
     checklist_done_ids = fields.Many2many(
         "sales.cycle.checklist.item",
         "crm_lead_checklist_item_done_rel",
         "lead_id",
         "item_id",
+        string="Exit Criteria Ticked",
+        tracking=True,
         help="Exit criteria this lead has met.",
     )
     checklist_progress = fields.Integer(
@@ -139,7 +146,8 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         for lead in self:
             entered = lead.date_last_stage_update or now
-            lead.days_in_stage = (now - entered).days
+            # the form's onchange stamps a stage change after this "now"
+            lead.days_in_stage = max((now - entered).days, 0)
             start = lead.create_date or now
             lead.cycle_days = ((lead.date_closed or now) - start).days
 
@@ -272,56 +280,101 @@ class CrmLead(models.Model):
 
     def _check_exit_gate(self, new_stage):
         """Refuse a forward move out of a gated stage while required exit
-        criteria are unticked. Backward moves and lost/archive are never gated;
-        sales managers and superuser code pass, and the chatter says so."""
-        # the stages before and after in one read (the move needs both anyway)
-        stages = self.stage_id
-        if not stages & (stages | new_stage).filtered("checklist_gate"):
-            return  # the common case, without reading any lead's ticks
+        criteria are unticked. Backward moves and lost/archive are never gated.
+        A sales manager passes on confirming (``GATE_BYPASS_KEY`` in the
+        context, honoured for managers only), superuser code always; the
+        chatter names what was not ticked."""
+        blocked = self._exit_gate_missing(new_stage)
+        if not blocked:
+            return
+        if not (self.env.su or (self.env.context.get(GATE_BYPASS_KEY) and self._exit_gate_can_bypass())):
+            raise ExitCriteriaMissing(self._exit_gate_message(new_stage, blocked))
+        for lead, missing in blocked.items():
+            lead.message_post(
+                body=Markup("%s<ul>%s</ul>") % (
+                    self.env._(
+                        "Moved to %(stage)s past the exit checklist of %(old)s; not ticked:",
+                        stage=new_stage.name, old=lead.stage_id.name,
+                    ),
+                    Markup().join(Markup("<li>%s</li>") % item.name for item in missing),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _exit_gate_missing(self, new_stage):
+        """{lead: required items not ticked} for the leads of ``self`` that a
+        move to ``new_stage`` takes forward out of a gated stage."""
+        if not self.stage_id.filtered("checklist_gate"):
+            return {}  # the common case, without reading any lead's ticks
         blocked = {}
         for lead in self:
             stage = lead.stage_id
-            if (
-                not stage
-                or not stage.checklist_gate
-                or stage == new_stage
-                or new_stage._is_before(stage)
-            ):
+            if not stage.checklist_gate or stage == new_stage or new_stage._is_before(stage):
                 continue
             missing = stage.checklist_item_ids.filtered("required") - lead.checklist_done_ids
             if missing:
                 blocked[lead] = missing
-        if not blocked:
-            return
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            for lead, missing in blocked.items():
-                lead.message_post(
-                    body=Markup("%s<ul>%s</ul>") % (
-                        self.env._(
-                            "Moved to %(stage)s past the exit checklist of %(old)s; not ticked:",
-                            stage=new_stage.name, old=lead.stage_id.name,
-                        ),
-                        Markup().join(Markup("<li>%s</li>") % item.name for item in missing),
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
-            return
-        lines = [
-            self.env._(
-                "%(lead)s: %(items)s",
-                lead=lead.display_name,
-                items=", ".join(missing.mapped("name")),
-            )
-            for lead, missing in blocked.items()
-        ]
-        raise UserError(
-            self.env._(
-                "Tick the required exit criteria of the current stage before moving to "
-                "%(stage)s:\n%(lines)s",
+        return blocked
+
+    def _exit_gate_can_bypass(self):
+        return self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _exit_gate_message(self, new_stage, blocked):
+        if len(blocked) == 1:
+            [(lead, missing)] = blocked.items()
+            return self.env._(
+                "Tick the required exit criteria of %(old)s before moving to %(stage)s:\n%(items)s",
+                old=lead.stage_id.name,
                 stage=new_stage.name,
-                lines="\n".join(lines),
+                items="\n".join(f"- {name}" for name in missing.mapped("name")),
             )
+        return self.env._(
+            "Tick the required exit criteria of the current stage before moving to "
+            "%(stage)s:\n%(lines)s",
+            stage=new_stage.name,
+            lines="\n".join(
+                self.env._(
+                    "%(lead)s: %(items)s", lead=lead.display_name, items=", ".join(missing.mapped("name"))
+                )
+                for lead, missing in blocked.items()
+            ),
         )
+
+    def sales_cycle_exit_gate_status(self, stage_id):
+        """What the lead form's statusbar asks before moving the lead to
+        ``stage_id``: False when the gate lets it through, else the required
+        items not ticked, the message to show, and whether the user may
+        confirm a move past them. Moves nothing."""
+        self.ensure_one()
+        self.check_access("read")
+        new_stage = self.env["crm.stage"].browse(stage_id).exists()
+        blocked = self._exit_gate_missing(new_stage) if new_stage else {}
+        if not blocked:
+            return False
+        return {
+            "missing": blocked[self].mapped("name"),
+            "message": self._exit_gate_message(new_stage, blocked),
+            "can_bypass": self._exit_gate_can_bypass(),
+        }
+
+    def _mail_track(self, tracked_fields, initial_values):
+        """Track a tick or untick as the ticks of that criterion's stage
+        before and after, not as every tick of every stage."""
+        fname = "checklist_done_ids"
+        if fname not in initial_values or fname not in tracked_fields:
+            return super()._mail_track(tracked_fields, initial_values)
+        before = initial_values[fname]
+        changes, tracking_values = super()._mail_track(
+            tracked_fields, {key: value for key, value in initial_values.items() if key != fname}
+        )
+        after = self[fname]
+        scope = ((before - after) | (after - before)).stage_id.checklist_item_ids
+        if scope:
+            changes.add(fname)
+            tracking_values.append([0, 0, self.env["mail.tracking.value"]._create_tracking_values(
+                before & scope, after & scope, fname, tracked_fields[fname], self,
+            )])
+        return changes, tracking_values
 
     # ------------------------------------------------------------
     # ACTIONS

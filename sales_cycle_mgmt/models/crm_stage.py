@@ -35,8 +35,8 @@ class CrmStage(models.Model):
     checklist_gate = fields.Boolean(
         "Enforce Exit Checklist",
         help="Refuse to move a lead forward out of this stage while a required item "
-        "of its checklist is not ticked. Sales managers can still move it; the "
-        "lead's chatter records that they did.",
+        "of its checklist is not ticked. Sales managers can still move it after "
+        "confirming; the lead's chatter records that they did.",
     )
     benchmark_median_days = fields.Float(
         "Median Days (won deals)", readonly=True, digits=(16, 1),
