@@ -75,6 +75,9 @@
         "demo/sales_content_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_cycle_mgmt/static/src/**/*",
+        ],
         "web.assets_tests": [
             "sales_cycle_mgmt/static/tests/tours/**/*",
         ],

@@ -3,6 +3,7 @@ from . import test_cycle_math
 from . import test_stage_history
 from . import test_stage_playbook
 from . import test_exit_gate
+from . import test_exit_gate_tours
 from . import test_backfill
 from . import test_rotting
 from . import test_time_in_stage

@@ -9,6 +9,10 @@ registry.category("web_tour.tours").add("sales_cycle_mgmt_pipeline_tour", {
         {
             content: "Its card shows the exit checklist progress",
             trigger: ".o_kanban_record:contains('SCM Tour Opportunity') .o_sales_cycle_checklist_progress",
+        },
+        {
+            content: "Open the opportunity",
+            trigger: ".o_kanban_record:contains('SCM Tour Opportunity') .fs-5:contains('SCM Tour Opportunity')",
             run: "click",
         },
         {
