@@ -287,8 +287,16 @@ class CrmLead(models.Model):
         blocked = self._exit_gate_missing(new_stage)
         if not blocked:
             return
-        if not (self.env.su or (self.env.context.get(GATE_BYPASS_KEY) and self._exit_gate_can_bypass())):
-            raise ExitCriteriaMissing(self._exit_gate_message(new_stage, blocked))
+        can_bypass = self._exit_gate_can_bypass()
+        if not (self.env.su or (self.env.context.get(GATE_BYPASS_KEY) and can_bypass)):
+            message = self._exit_gate_message(new_stage, blocked)
+            if can_bypass:
+                # a drag or a mass edit cannot ask: say where they can
+                message += "\n\n" + self.env._(
+                    "As a sales manager, you can move a lead anyway from its form's statusbar, "
+                    "after confirming."
+                )
+            raise ExitCriteriaMissing(message)
         for lead, missing in blocked.items():
             lead.message_post(
                 body=Markup("%s<ul>%s</ul>") % (
