@@ -41,10 +41,10 @@ class SalesCycleSnapshot(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    @api.model
     def action_take_snapshot(self):
         """Take today's snapshot now, as the weekly cron does; sales managers
-        only. Taken again the same day, it adds nothing."""
+        only. Taken again the same day, it adds nothing. A list header button:
+        called on the selected rows, or none, which do not matter."""
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only sales managers can take a pipeline snapshot."))
         count = self.sudo()._take_snapshot(fields.Date.context_today(self))

@@ -16,7 +16,7 @@ class TestTakeSnapshotNow(SalesCycleCommon, ExternalApiCase):
     def test_manager_takes_todays_snapshot_once(self):
         leads = self._create_opportunities(3)
         Snapshot = self.env["sales.cycle.snapshot"]
-        action = self.call_kw(self.user_sales_manager, "sales.cycle.snapshot", "action_take_snapshot", [])
+        action = self.call_kw(self.user_sales_manager, "sales.cycle.snapshot", "action_take_snapshot", [[]])
         today = Date.context_today(Snapshot)
         taken = Snapshot.search([("date", "=", today)])
         self.assertEqual(taken.lead_id & leads, leads)
@@ -25,7 +25,7 @@ class TestTakeSnapshotNow(SalesCycleCommon, ExternalApiCase):
         ])
         self.assertEqual(len(taken), expected)
         self.assertIn(str(expected), action["params"]["message"])
-        again = self.call_kw(self.user_sales_manager, "sales.cycle.snapshot", "action_take_snapshot", [])
+        again = self.call_kw(self.user_sales_manager, "sales.cycle.snapshot", "action_take_snapshot", [[]])
         self.assertIn("already taken", again["params"]["message"])
         self.assertEqual(Snapshot.search_count([("date", "=", today)]), expected)
         self.assertEqual(Snapshot._cron_take(), 0, "the weekly cron the same day adds nothing either")
@@ -34,7 +34,7 @@ class TestTakeSnapshotNow(SalesCycleCommon, ExternalApiCase):
         self._create_opportunities(2)
         for user in (self.user_sales_salesman, self.user_sales_leads):
             with self.subTest(user=user.login):
-                error = self.call_kw_error(user, "sales.cycle.snapshot", "action_take_snapshot", [])
+                error = self.call_kw_error(user, "sales.cycle.snapshot", "action_take_snapshot", [[]])
                 self.assertIn("AccessError", error)
                 self.assertIn("Only sales managers", error)
         self.assertFalse(self.env["sales.cycle.snapshot"].search_count([]))
