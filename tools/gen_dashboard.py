@@ -106,7 +106,7 @@ def build():
     # key figures: a pivot per figure, its total in the Data sheet, a scorecard on top
     kpi_figures = []
     data_cells["A1"], data_cells["B1"] = "=_t(\"Key figure\")", "=_t(\"Value\")"
-    data_cells["C1"] = "=_t(\"Sample\")"
+    data_cells["C1"], data_cells["D1"] = "=_t(\"Sample\")", "=_t(\"Shown\")"
     for i, (label, model, measure, sample, domain) in enumerate(KPIS, start=1):
         measures = [measure, sample[0]] if sample else [measure]
         pivots[str(i)] = {
@@ -118,15 +118,20 @@ def build():
         value = f"ROUND(IFERROR(PIVOT.VALUE({i},\"{measure}\"),0),1)"
         baseline = {}
         if sample:
-            data_cells[f"C{i + 1}"] = f"=IFERROR(PIVOT.VALUE({i},\"{sample[0]}\"),0)"
-            value = f"IF(C{i + 1}<{MIN_SAMPLE},_t(\"not enough data\"),{value})"
-            baseline = {"baseline": f"Data!C{i + 1}", "baselineMode": "text",
+            count = f"IFERROR(PIVOT.VALUE({i},\"{sample[0]}\"),0)"
+            data_cells[f"C{i + 1}"] = f"={count}"
+            # the figure's place is too narrow for the words: a dash there, the words below
+            data_cells[f"D{i + 1}"] = (
+                f"=IF(C{i + 1}<{MIN_SAMPLE},_t(\"not enough data:\")&\" \"&C{i + 1},C{i + 1})"
+            )
+            value = f"IF(C{i + 1}<{MIN_SAMPLE},\"\u2014\",{value})"
+            baseline = {"baseline": f"Data!D{i + 1}", "baselineMode": "text",
                         "baselineDescr": {"text": sample[1]}}
         data_cells[f"B{i + 1}"] = f"={value}"
         chart_id = _id("kpi", label)
         kpi_figures.append({
-            "id": chart_id, "tag": "chart", "width": 190, "height": 106,
-            "col": 0, "row": 1, "offset": {"x": 200 * (i - 1), "y": 6},
+            "id": chart_id, "tag": "chart", "width": 232, "height": 106,
+            "col": 0, "row": 1, "offset": {"x": 240 * (i - 1), "y": 6},
             "data": {
                 "type": "scorecard", "chartId": chart_id, "title": {"text": label, "bold": True,
                                                                      "color": "#434343"},
@@ -177,7 +182,7 @@ def build():
             },
             {
                 "id": "sales_cycle_dashboard_data", "name": "Data",
-                "colNumber": 3, "rowNumber": len(KPIS) + 1,
+                "colNumber": 4, "rowNumber": len(KPIS) + 1,
                 "rows": {}, "cols": {"0": {"size": 200}}, "cells": data_cells, "styles": {}, "figures": [],
                 **dict(sheet_defaults, areGridLinesVisible=True),
             },

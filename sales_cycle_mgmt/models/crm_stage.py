@@ -40,11 +40,11 @@ class CrmStage(models.Model):
         "lead's chatter records that they did.",
     )
     benchmark_median_days = fields.Float(
-        "Median Days (won deals)", readonly=True, digits=(16, 1),
+        "Median Days (won deals)", readonly=True, digits=(16, 1), aggregator=None,
         help="Median time won deals spent in this stage. Computed nightly.",
     )
     benchmark_p90_days = fields.Float(
-        "90th Percentile Days (won deals)", readonly=True, digits=(16, 1),
+        "90th Percentile Days (won deals)", readonly=True, digits=(16, 1), aggregator=None,
         help="90% of won deals left this stage within this many days. Computed nightly.",
     )
     benchmark_sample_size = fields.Integer(

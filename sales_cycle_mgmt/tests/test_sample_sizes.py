@@ -69,12 +69,15 @@ class TestSampleSizes(SalesContentCommon):
         for label, sample in samples.items():
             with self.subTest(figure=label):
                 card = cards[label]
-                value_cell, sample_cell = card["keyValue"].split("!")[1], card["baseline"].split("!")[1]
+                value_cell, shown_cell = card["keyValue"].split("!")[1], card["baseline"].split("!")[1]
+                count_cell = "C" + value_cell[1:]
                 self.assertEqual(card["baselineMode"], "text")
-                self.assertIn("PIVOT.VALUE", data_sheet["cells"][sample_cell])
-                self.assertIn(f'"{sample}"', data_sheet["cells"][sample_cell])
-                self.assertIn(f"IF({sample_cell}<{MIN_SAMPLE},", data_sheet["cells"][value_cell])
-                self.assertIn("not enough data", data_sheet["cells"][value_cell])
+                self.assertIn("PIVOT.VALUE", data_sheet["cells"][count_cell])
+                self.assertIn(f'"{sample}"', data_sheet["cells"][count_cell])
+                # under the minimum: no figure, and "not enough data: <count>" below it
+                self.assertIn(f"IF({count_cell}<{MIN_SAMPLE},", data_sheet["cells"][value_cell])
+                self.assertIn(f"IF({count_cell}<{MIN_SAMPLE},", data_sheet["cells"][shown_cell])
+                self.assertIn("not enough data", data_sheet["cells"][shown_cell])
                 pivot = next(p for p in data["pivots"].values() if p["name"] == label)
                 self.assertIn(sample, [m["fieldName"] for m in pivot["measures"]])
                 self.assertIn(sample, self.env[pivot["model"]]._fields)
