@@ -30,6 +30,21 @@ class TestTakeSnapshotNow(SalesCycleCommon, ExternalApiCase):
         self.assertEqual(Snapshot.search_count([("date", "=", today)]), expected)
         self.assertEqual(Snapshot._cron_take(), 0, "the weekly cron the same day adds nothing either")
 
+    def test_the_list_button_takes_it_as_the_web_client_calls_it(self):
+        """The header button with no row selected: /web/dataset/call_button
+        with no ids, as the list view sends it."""
+        self._create_opportunities(2)
+        self._login(self.user_sales_manager)
+        response = self.url_open("/web/dataset/call_button/sales.cycle.snapshot/action_take_snapshot", json={
+            "jsonrpc": "2.0", "method": "call", "id": None,
+            "params": {"model": "sales.cycle.snapshot", "method": "action_take_snapshot",
+                       "args": [[]], "kwargs": {"context": {}}},
+        })
+        body = response.json()
+        self.assertNotIn("error", body, body.get("error", {}).get("data"))
+        self.assertEqual(body["result"]["tag"], "display_notification")
+        self.assertTrue(self.env["sales.cycle.snapshot"].search_count([]))
+
     def test_salesperson_cannot_take_a_snapshot(self):
         self._create_opportunities(2)
         for user in (self.user_sales_salesman, self.user_sales_leads):
