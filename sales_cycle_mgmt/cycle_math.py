@@ -7,6 +7,17 @@ from urllib.parse import urlsplit
 
 from dateutil import rrule
 
+# The fewest observations (answers, closed deals, stays) behind a rate or an
+# average shown as a number: below it, reports, the dashboard, the velocity and
+# the stage benchmarks say "not enough data" and show the count instead.
+MIN_SAMPLE = 5
+
+
+def enough_data(count):
+    """True when ``count`` observations are enough to show their rate or average."""
+    return (count or 0) >= MIN_SAMPLE
+
+
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 # The one definition of the Net Promoter buckets, shared by Python and the SQL
 # reports: (bucket, lowest score, weight in the NPS), highest bucket first.

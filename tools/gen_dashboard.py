@@ -13,25 +13,40 @@ Chart titles and labels are exported for translation (``make i18n``).
 """
 
 import argparse
+import importlib.util
 import json
 import sys
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _min_sample():
+    """The addon's minimum sample, read from cycle_math (plain Python, no Odoo)."""
+    spec = importlib.util.spec_from_file_location("cycle_math", ROOT / "sales_cycle_mgmt" / "cycle_math.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.MIN_SAMPLE
+
+
+MIN_SAMPLE = _min_sample()
 TARGET = ROOT / "sales_cycle_mgmt" / "data" / "files" / "sales_cycle_dashboard.json"
 VERSION = "18.5.10"  # spreadsheet data version of Odoo 19's own dashboards
 
 WON = [["won_status", "=", "won"]]
 
-# (label, model, measure, domain): one pivot each, its total shown in a scorecard
-# (the report defines each figure once: the dashboard adds no domain of its own)
+# (label, model, measure, sample, domain): one pivot each, its total shown in a
+# scorecard (the report defines each figure once: the dashboard adds no domain
+# of its own). A rate or average has a sample (measure, label): the scorecard
+# shows its count below, and "not enough data" instead of the figure while the
+# count is under MIN_SAMPLE.
 KPIS = [
-    ("Open opportunities", "sales.cycle.report", "open_count", []),
-    ("Win rate (%)", "sales.cycle.report", "win_rate", []),
-    ("Days to win", "sales.cycle.report", "days_to_win", []),
-    ("Rotting deals", "crm.lead", "__count", [["is_rotting", "=", True]]),
-    ("Customer NPS", "sales.followup.report", "nps_value", []),
+    ("Open opportunities", "sales.cycle.report", "open_count", None, []),
+    ("Win rate (%)", "sales.cycle.report", "win_rate", ("closed_count", "closed deals"), []),
+    ("Days to win", "sales.cycle.report", "days_to_win", ("won_count", "won deals"), []),
+    ("Rotting deals", "crm.lead", "__count", None, [["is_rotting", "=", True]]),
+    ("Customer NPS", "sales.followup.report", "nps_value", ("answer_count", "answers"), []),
 ]
 
 # title, model, chart type, measure, group-bys, domain, stacked, report action (xml id)
@@ -91,23 +106,38 @@ def build():
     # key figures: a pivot per figure, its total in the Data sheet, a scorecard on top
     kpi_figures = []
     data_cells["A1"], data_cells["B1"] = "=_t(\"Key figure\")", "=_t(\"Value\")"
-    for i, (label, model, measure, domain) in enumerate(KPIS, start=1):
+    data_cells["C1"], data_cells["D1"] = "=_t(\"Sample\")", "=_t(\"Shown\")"
+    for i, (label, model, measure, sample, domain) in enumerate(KPIS, start=1):
+        measures = [measure, sample[0]] if sample else [measure]
         pivots[str(i)] = {
             "type": "ODOO", "id": str(i), "formulaId": str(i), "name": label, "model": model,
             "domain": domain, "context": {}, "columns": [], "rows": [], "fieldMatching": {},
-            "measures": [{"id": measure, "fieldName": measure}],
+            "measures": [{"id": name, "fieldName": name} for name in measures],
         }
         data_cells[f"A{i + 1}"] = f"=_t(\"{label}\")"
-        data_cells[f"B{i + 1}"] = f"=ROUND(IFERROR(PIVOT.VALUE({i},\"{measure}\"),0),1)"
+        value = f"ROUND(IFERROR(PIVOT.VALUE({i},\"{measure}\"),0),1)"
+        baseline = {}
+        if sample:
+            count = f"IFERROR(PIVOT.VALUE({i},\"{sample[0]}\"),0)"
+            data_cells[f"C{i + 1}"] = f"={count}"
+            # the figure's place is too narrow for the words: a dash there, the words below
+            data_cells[f"D{i + 1}"] = (
+                f"=IF(C{i + 1}<{MIN_SAMPLE},_t(\"not enough data:\")&\" \"&C{i + 1},C{i + 1})"
+            )
+            value = f"IF(C{i + 1}<{MIN_SAMPLE},\"\u2014\",{value})"
+            baseline = {"baseline": f"Data!D{i + 1}", "baselineMode": "text",
+                        "baselineDescr": {"text": sample[1]}}
+        data_cells[f"B{i + 1}"] = f"={value}"
         chart_id = _id("kpi", label)
         kpi_figures.append({
-            "id": chart_id, "tag": "chart", "width": 190, "height": 106,
-            "col": 0, "row": 1, "offset": {"x": 200 * (i - 1), "y": 6},
+            "id": chart_id, "tag": "chart", "width": 232, "height": 106,
+            "col": 0, "row": 1, "offset": {"x": 240 * (i - 1), "y": 6},
             "data": {
                 "type": "scorecard", "chartId": chart_id, "title": {"text": label, "bold": True,
                                                                      "color": "#434343"},
                 "keyValue": f"Data!B{i + 1}", "background": "#EFF6FF", "humanize": False,
                 "baselineMode": "difference", "baselineColorUp": "#00A04A", "baselineColorDown": "#DC6965",
+                **baseline,
             },
         })
     figures = kpi_figures
@@ -152,7 +182,7 @@ def build():
             },
             {
                 "id": "sales_cycle_dashboard_data", "name": "Data",
-                "colNumber": 2, "rowNumber": len(KPIS) + 1,
+                "colNumber": 4, "rowNumber": len(KPIS) + 1,
                 "rows": {}, "cols": {"0": {"size": 200}}, "cells": data_cells, "styles": {}, "figures": [],
                 **dict(sheet_defaults, areGridLinesVisible=True),
             },

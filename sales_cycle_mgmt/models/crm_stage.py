@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, html2plaintext
 
+from ..cycle_math import MIN_SAMPLE
 from .cron_progress import try_cron_lock
 from .res_config_settings import get_setting
 
@@ -39,11 +40,11 @@ class CrmStage(models.Model):
         "confirming; the lead's chatter records that they did.",
     )
     benchmark_median_days = fields.Float(
-        "Median Days (won deals)", readonly=True, digits=(16, 1),
+        "Median Days (won deals)", readonly=True, digits=(16, 1), aggregator=None,
         help="Median time won deals spent in this stage. Computed nightly.",
     )
     benchmark_p90_days = fields.Float(
-        "90th Percentile Days (won deals)", readonly=True, digits=(16, 1),
+        "90th Percentile Days (won deals)", readonly=True, digits=(16, 1), aggregator=None,
         help="90% of won deals left this stage within this many days. Computed nightly.",
     )
     benchmark_sample_size = fields.Integer(
@@ -51,6 +52,8 @@ class CrmStage(models.Model):
         help="Number of stays of won deals behind the benchmark.",
     )
     benchmark_min_samples = fields.Integer(compute="_compute_benchmark_min_samples")
+    benchmark_enough = fields.Boolean(compute="_compute_benchmark_enough")
+    benchmark_note = fields.Char("Benchmark", compute="_compute_benchmark_enough")
     playbook_summary = fields.Char(compute="_compute_playbook_summary")
     content_ids = fields.Many2many(
         "sales.content", "sales_content_crm_stage_rel", "stage_id", "content_id",
@@ -60,6 +63,16 @@ class CrmStage(models.Model):
 
     def _compute_benchmark_min_samples(self):
         self.benchmark_min_samples = self._benchmark_min_samples()
+
+    @api.depends("benchmark_sample_size")
+    def _compute_benchmark_enough(self):
+        minimum = self._benchmark_min_samples()
+        for stage in self:
+            stage.benchmark_enough = stage.benchmark_sample_size >= minimum
+            stage.benchmark_note = False if stage.benchmark_enough else self.env._(
+                "Not enough data: %(count)s of %(minimum)s won stays",
+                count=stage.benchmark_sample_size, minimum=minimum,
+            )
 
     @api.depends("guidance")
     def _compute_requirements(self):
@@ -122,7 +135,9 @@ class CrmStage(models.Model):
         return SQL("(%s, %s) < (%s, %s)", sequence, stage_id, other_sequence, other_stage_id)
 
     def _benchmark_min_samples(self):
-        return get_setting(self.env, "benchmark_min_samples")
+        """Won stays a benchmark needs to show and to set automatic days to rot:
+        the setting, and never fewer than the minimum sample of every figure."""
+        return max(get_setting(self.env, "benchmark_min_samples"), MIN_SAMPLE)
 
     # ------------------------------------------------------------
     # CRON
@@ -170,5 +185,6 @@ class CrmStage(models.Model):
                AND rotting_threshold_days IS DISTINCT FROM ceil(benchmark_p90_days)::int
         """, self._benchmark_min_samples()))
         self.invalidate_model(
-            ["benchmark_median_days", "benchmark_p90_days", "benchmark_sample_size", "rotting_threshold_days"]
+            ["benchmark_median_days", "benchmark_p90_days", "benchmark_sample_size", "rotting_threshold_days",
+             "benchmark_enough", "benchmark_note"]
         )

@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..cycle_math import MIN_SAMPLE
+
 _logger = logging.getLogger(__name__)
 
 # The addon's settings, stored as ir.config_parameter "sales_cycle_mgmt.<name>",
@@ -42,8 +44,9 @@ class ResConfigSettings(models.TransientModel):
         "Won Stays for a Benchmark",
         config_parameter=setting_key("benchmark_min_samples"),
         default=SETTING_DEFAULTS["benchmark_min_samples"],
-        help="A stage with automatic days to rot rots after the 90th percentile of its won "
-        "deals' stays once it has this many; before that, after the days set by hand.",
+        help="A stage's benchmark shows, and a stage with automatic days to rot rots after "
+        "the 90th percentile of its won deals' stays, once it has this many (at least the "
+        "minimum sample of every report); before that, after the days set by hand.",
     )
     sales_cycle_followup_horizon_days = fields.Integer(
         "Follow-up Horizon (days)",
@@ -64,8 +67,11 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("sales_cycle_benchmark_min_samples", "sales_cycle_followup_horizon_days")
     def _check_sales_cycle_settings(self):
         for settings in self:
-            if settings.sales_cycle_benchmark_min_samples < 1:
-                raise ValidationError(self.env._("A benchmark needs at least one won stay."))
+            if settings.sales_cycle_benchmark_min_samples < MIN_SAMPLE:
+                raise ValidationError(self.env._(
+                    "A benchmark needs at least %(minimum)s won stays, the minimum sample of "
+                    "every figure.", minimum=MIN_SAMPLE,
+                ))
             if settings.sales_cycle_followup_horizon_days < 0:
                 raise ValidationError(self.env._("The follow-up horizon cannot be negative."))
 

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .cron_progress import try_cron_lock
 
 
 class SalesCycleSnapshot(models.Model):
@@ -34,10 +37,50 @@ class SalesCycleSnapshot(models.Model):
         "UNIQUE(lead_id, date)", "A lead is in a snapshot once."
     )
 
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_take_snapshot(self):
+        """Take today's snapshot now, as the weekly cron does; sales managers
+        only. Taken again the same day, it adds nothing. A list header button:
+        called on the selected rows, or none, which do not matter."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can take a pipeline snapshot."))
+        count = self.sudo()._take_snapshot(fields.Date.context_today(self))
+        if count is None:
+            message = self.env._("Today's snapshot is being taken right now: it will be there in a moment.")
+        elif count:
+            message = self.env._("%(count)s open opportunities recorded in today's snapshot.", count=count)
+        else:
+            message = self.env._("Today's snapshot is already taken: nothing new to record.")
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"message": message, "type": "success" if count else "info",
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
     @api.model
     def _cron_take(self):
-        """Snapshot every open lead today, with its previous snapshot, in one
-        statement; taking it again the same day adds nothing."""
+        """The weekly snapshot, dated today."""
+        return self._take_snapshot(fields.Date.context_today(self))
+
+    @api.model
+    def _take_snapshot(self, date):
+        """Snapshot every open opportunity on ``date`` (a date or its string),
+        with its previous snapshot (the latest before ``date``), in one
+        statement; returns the number of rows added. Taking it again for the
+        same date adds nothing; while another transaction takes one (the
+        cron, a manager's button), it returns None at once."""
+        date = fields.Date.to_date(date)
+        if not date:
+            raise ValueError("a pipeline snapshot needs a date")
+        if not try_cron_lock(self.env, "sales.cycle.snapshot._take_snapshot"):
+            return None
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(SQL("""
             INSERT INTO sales_cycle_snapshot
@@ -59,7 +102,7 @@ class SalesCycleSnapshot(models.Model):
                    ) p ON TRUE
              WHERE l.active AND l.won_status = 'pending' AND l.type = 'opportunity'
             ON CONFLICT (date, lead_id) DO NOTHING
-        """, today=fields.Date.context_today(self), uid=self.env.uid))
+        """, today=date, uid=self.env.uid))
         count = self.env.cr.rowcount
         self.invalidate_model()
         return count

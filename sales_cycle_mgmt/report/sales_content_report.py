@@ -3,12 +3,14 @@ from odoo.tools import SQL
 
 
 class SalesContentReport(models.Model):
-    """Content effectiveness: one row per content, stage and lead that reached
-    the stage, for every content that serves the stage (linked to it or to its
-    phase) or was used in it. ``received`` splits the leads that got the
-    content there from those that reached the same stage without it, so win
-    rate and cycle days compare both groups; lead metrics come from
-    ``sales.cycle.report``."""
+    """Content effectiveness: one row per content, stage and opportunity that
+    reached the stage, for every content that serves the stage (linked to it or
+    to its phase) or was used in it. ``received`` splits the opportunities that
+    got the content there from those that reached the same stage without it,
+    so win rate and cycle days compare both groups; lead metrics come from
+    ``sales.cycle.report``. Counts are of distinct opportunities, so a total
+    over several contents or stages counts each once; an average shows only
+    over at least the minimum sample of closed opportunities."""
 
     _name = "sales.content.report"
     _description = "Sales Content Effectiveness"
@@ -16,6 +18,12 @@ class SalesContentReport(models.Model):
     _auto = False
     _order = "content_id, stage_id"
     _rec_name = "content_id"
+    _sample_fields = {
+        "win_rate": "closed_count", "cycle_days": "closed_count",
+        "win_rate_with": "closed_with_count", "cycle_days_with": "closed_with_count",
+        "win_rate_without": "closed_without_count", "cycle_days_without": "closed_without_count",
+        "coverage_rate": "lead_count",
+    }
 
     content_id = fields.Many2one("sales.content", readonly=True)
     content_type = fields.Selection(
@@ -36,14 +44,30 @@ class SalesContentReport(models.Model):
         "Received this Content", readonly=True,
         help="The lead got this content (by email or in a meeting) while in this stage.",
     )
-    lead_count = fields.Integer("Leads in Stage", readonly=True, aggregator="sum")
+    # counts of distinct opportunities: each row holds the lead's id or nothing
+    lead_count = fields.Integer(
+        "Leads in Stage", readonly=True, aggregator="count_distinct",
+        help="Opportunities that reached the stage.",
+    )
     reached_count = fields.Integer(
-        "Leads Reached", readonly=True, aggregator="sum",
-        help="Leads that got this content while in this stage.",
+        "Leads Reached", readonly=True, aggregator="count_distinct",
+        help="Opportunities that got this content while in this stage.",
     )
     not_reached_count = fields.Integer(
-        "Leads Without", readonly=True, aggregator="sum",
-        help="Leads that reached this stage without getting this content there.",
+        "Leads Without", readonly=True, aggregator="count_distinct",
+        help="Opportunities that reached this stage without getting this content there.",
+    )
+    closed_count = fields.Integer(
+        "Closed Leads", readonly=True, aggregator="count_distinct",
+        help="Won or lost opportunities of the group: the sample of its win rate and cycle days.",
+    )
+    closed_with_count = fields.Integer(
+        "Closed Leads with Content", readonly=True, aggregator="count_distinct",
+        help="Won or lost opportunities that got this content in this stage.",
+    )
+    closed_without_count = fields.Integer(
+        "Closed Leads without Content", readonly=True, aggregator="count_distinct",
+        help="Won or lost opportunities that reached this stage without this content.",
     )
     share_count = fields.Integer("Times Shared", readonly=True, aggregator="sum")
     win_rate = fields.Float(
@@ -81,9 +105,12 @@ class SalesContentReport(models.Model):
             p.content_id, c.content_type, r.stage_id, s.cycle_phase_id, r.lead_id,
             cr.team_id, cr.user_id, cr.company_id, cr.won_status,
             sh.lead_id IS NOT NULL AS received,
-            1 AS lead_count,
-            (sh.lead_id IS NOT NULL)::int AS reached_count,
-            (sh.lead_id IS NULL)::int AS not_reached_count,
+            r.lead_id AS lead_count,
+            CASE WHEN sh.lead_id IS NOT NULL THEN r.lead_id END AS reached_count,
+            CASE WHEN sh.lead_id IS NULL THEN r.lead_id END AS not_reached_count,
+            CASE WHEN d.closed THEN r.lead_id END AS closed_count,
+            CASE WHEN d.closed AND sh.lead_id IS NOT NULL THEN r.lead_id END AS closed_with_count,
+            CASE WHEN d.closed AND sh.lead_id IS NULL THEN r.lead_id END AS closed_without_count,
             COALESCE(sh.share_count, 0) AS share_count,
             cr.win_rate,
             CASE WHEN sh.lead_id IS NOT NULL THEN cr.win_rate END AS win_rate_with,
@@ -111,8 +138,9 @@ class SalesContentReport(models.Model):
                 SELECT lead_id, stage_id FROM sales_content_usage WHERE stage_id IS NOT NULL
             ) r ON r.stage_id = p.stage_id
             JOIN (%(cycle_report)s) cr ON cr.lead_id = r.lead_id
-            -- an open lead's cycle is not over: only closed leads' days compare
-            CROSS JOIN LATERAL (SELECT CASE WHEN cr.won_status != 'pending' THEN cr.cycle_days END
+            -- an open lead's cycle is not over: only closed opportunities' days compare
+            CROSS JOIN LATERAL (SELECT cr.closed_count = 1 AS closed,
+                                       CASE WHEN cr.closed_count = 1 THEN cr.cycle_days END
                                        AS closed_days) d
             LEFT JOIN crm_stage s ON s.id = r.stage_id
             LEFT JOIN (
@@ -126,4 +154,5 @@ class SalesContentReport(models.Model):
         """, cycle_report=self.env["sales.cycle.report"]._table_query)
 
     def _where(self):
-        return SQL("TRUE")
+        # a lead lost before it was qualified reached no stage of a deal
+        return SQL("cr.type = 'opportunity'")

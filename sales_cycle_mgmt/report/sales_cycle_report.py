@@ -12,6 +12,8 @@ class SalesCycleReport(models.Model):
     _auto = False
     _order = "create_date desc"
     _rec_name = "lead_id"
+    _sample_fields = {"win_rate": "closed_count", "days_to_win": "won_count",
+                      "cycle_days": "lead_count", "stage_changes": "lead_count"}
 
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
@@ -37,9 +39,14 @@ class SalesCycleReport(models.Model):
     )
     won_count = fields.Integer("Won", readonly=True, aggregator="sum", help="Won opportunities.")
     lost_count = fields.Integer("Lost", readonly=True, aggregator="sum", help="Lost opportunities.")
+    closed_count = fields.Integer(
+        "Closed", readonly=True, aggregator="sum",
+        help="Won and lost opportunities: the sample of the win rate.",
+    )
     win_rate = fields.Float(
         "Win Rate (%)", readonly=True, aggregator="avg",
-        help="Won opportunities / (won + lost opportunities) of the group.",
+        help="Won opportunities / (won + lost opportunities) of the group; blank when "
+        "fewer opportunities were closed than the minimum sample.",
     )
     cycle_days = fields.Float(
         readonly=True, aggregator="avg", digits=(16, 1),
@@ -65,6 +72,7 @@ class SalesCycleReport(models.Model):
             (o.opportunity AND l.won_status = 'pending' AND l.active)::int AS open_count,
             (o.opportunity AND l.won_status = 'won')::int AS won_count,
             (o.opportunity AND l.won_status = 'lost')::int AS lost_count,
+            (o.opportunity AND l.won_status IN ('won', 'lost'))::int AS closed_count,
             CASE WHEN o.opportunity THEN CASE l.won_status WHEN 'won' THEN 100.0::float8
                                                              WHEN 'lost' THEN 0.0::float8 END
             END AS win_rate,

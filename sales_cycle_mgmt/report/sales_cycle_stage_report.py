@@ -12,6 +12,7 @@ class SalesCycleStageReport(models.Model):
     _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date_in desc"
+    _sample_fields = {"duration_days": "timed_count", "conversion_rate": "ended_count"}
 
     history_id = fields.Many2one("sales.cycle.stage.history", "Stay", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
@@ -33,6 +34,14 @@ class SalesCycleStageReport(models.Model):
         readonly=True,
     )
     stay_count = fields.Integer("Stays", readonly=True, aggregator="sum")
+    timed_count = fields.Integer(
+        "Timed Stays", readonly=True, aggregator="sum",
+        help="Stays outside a won stage: the sample of the days in stage.",
+    )
+    ended_count = fields.Integer(
+        "Ended Stays", readonly=True, aggregator="sum",
+        help="Stays that moved forward, back or were lost: the sample of the conversion.",
+    )
     duration_days = fields.Float(
         "Days in Stage", readonly=True, aggregator="avg", digits=(16, 1),
         help="Time of the stay in days, until now for the current one; none in a won stage, "
@@ -52,6 +61,8 @@ class SalesCycleStageReport(models.Model):
             h.cycle_phase_id, h.team_id, h.user_id, h.company_id, h.date_in, h.date_out,
             h.direction, o.outcome,
             1 AS stay_count,
+            (d.days IS NOT NULL)::int AS timed_count,
+            (o.outcome IN ('forward', 'backward', 'lost'))::int AS ended_count,
             d.days AS duration_days, d.days AS max_duration_days,
             CASE o.outcome WHEN 'forward' THEN 100.0::float8 WHEN 'backward' THEN 0.0::float8
                            WHEN 'lost' THEN 0.0::float8 END AS conversion_rate,

@@ -15,6 +15,8 @@ class SalesFollowupReport(models.Model):
     _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "date_due desc"
+    _sample_fields = {"nps_value": "answer_count", "nps_score": "answer_count",
+                      "on_time_rate": "done_count"}
 
     followup_id = fields.Many2one("sales.followup", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
@@ -35,6 +37,9 @@ class SalesFollowupReport(models.Model):
         help="Share of the done follow-ups that were done by their due date.",
     )
     overdue_count = fields.Integer("Overdue", readonly=True, aggregator="sum")
+    answer_count = fields.Integer(
+        "NPS Answers", readonly=True, aggregator="sum", help="The sample of the Customer NPS."
+    )
     nps_score = fields.Float("Average NPS Answer", readonly=True, aggregator="avg")
     promoter_count = fields.Integer("Promoters", readonly=True, aggregator="sum")
     passive_count = fields.Integer("Passives", readonly=True, aggregator="sum")
@@ -61,6 +66,7 @@ class SalesFollowupReport(models.Model):
             END AS on_time_rate,
             (f.state = 'planned' AND f.date_due < (now() AT TIME ZONE 'UTC')::date)::int AS overdue_count,
             CASE WHEN f.nps_bucket IS NOT NULL THEN f.nps_score END AS nps_score,
+            (f.nps_bucket IS NOT NULL)::int AS answer_count,
             CASE WHEN f.nps_bucket = %(promoter)s THEN 1 ELSE 0 END AS promoter_count,
             CASE WHEN f.nps_bucket = %(passive)s THEN 1 ELSE 0 END AS passive_count,
             CASE WHEN f.nps_bucket = %(detractor)s THEN 1 ELSE 0 END AS detractor_count,

@@ -35,3 +35,5 @@ from . import test_settings
 from . import test_figures_on_screen
 from . import test_screens_tours
 from . import test_apps_page
+from . import test_sample_sizes
+from . import test_snapshot_button

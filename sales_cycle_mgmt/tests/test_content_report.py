@@ -43,7 +43,7 @@ class TestContentReport(SalesContentCommon):
     def _figures(self, domain, user=None):
         Report = self.Report.with_user(user) if user else self.Report
         [row] = Report._read_group(domain, [], [
-            "share_count:sum", "reached_count:sum", "not_reached_count:sum",
+            "share_count:sum", "reached_count:count_distinct", "not_reached_count:count_distinct",
             "win_rate_with:avg", "win_rate_without:avg",
             "cycle_days_with:avg", "cycle_days_without:avg", "coverage_rate:avg",
         ])

@@ -246,7 +246,10 @@ class TestVelocity(SalesCycleCommon):
         self.assertAlmostEqual(line.win_rate, 200 / 3, places=1)
         self.assertEqual(line.avg_won_revenue, 2000.0)
         self.assertAlmostEqual(line.avg_cycle_days, 20.0, places=3)
-        self.assertAlmostEqual(line.velocity, open_count * (2 / 3) * 2000 / 20, delta=0.1 * open_count)
+        self.assertEqual((line.closed_count, line.won_count), (3, 2))
+        # three closed deals are under the minimum sample: the parts, no velocity
+        self.assertFalse(line.velocity_enough)
+        self.assertEqual(line.velocity, 0.0)
 
     def test_period_must_start_before_it_ends(self):
         with self.assertRaisesRegex(ValidationError, "start before it ends"):

@@ -4,6 +4,7 @@ from datetime import datetime
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.misc import file_path
 
+from ..cycle_math import MIN_SAMPLE
 from .common import SalesCycleCommon
 
 DASHBOARD = "sales_cycle_mgmt/data/files/sales_cycle_dashboard.json"
@@ -32,8 +33,8 @@ class TestDashboard(SalesCycleCommon):
         return Model.formatted_read_group(domain, groupby, [aggregate])
 
     def test_every_chart_and_figure_reads_as_a_manager(self):
-        leads = self._create_opportunities(3)
-        leads[0].action_set_won()
+        leads = self._create_opportunities(MIN_SAMPLE + 2)
+        leads[:MIN_SAMPLE].action_set_won()
         self.env.flush_all()
         sources = [
             (p["model"], p["domain"], [], p["measures"][0]["fieldName"]) for p in self.data["pivots"].values()
@@ -50,10 +51,10 @@ class TestDashboard(SalesCycleCommon):
                     self.assertIn(measure, self.env[model]._fields)
                 groups = self._read(self.user_sales_manager, model, domain, groupby, measure)
                 self.assertIsInstance(groups, list)
-        # the figures are real: the win rate over these three leads' rows
+        # the figures are real: the win rate over these leads' rows
         rate = self._read(self.user_sales_manager, "sales.cycle.report",
                           [("lead_id", "in", leads.ids)], [], "win_rate")
-        self.assertEqual(rate[0]["win_rate:avg"], 100.0, "one won lead, the two others still open")
+        self.assertEqual(rate[0]["win_rate:avg"], 100.0, "won leads, the two others still open")
 
     def test_key_figures_are_the_reports_over_opportunities_only(self):
         """Each key figure reads the report's own field, with no domain of its
@@ -62,7 +63,7 @@ class TestDashboard(SalesCycleCommon):
         are no lost deals."""
         Lead = self.env["crm.lead"]
         with self.mock_datetime_and_now(datetime(2026, 3, 2, 9)):
-            won = self._create_opportunities(2)
+            won = self._create_opportunities(MIN_SAMPLE)
             lost = self._create_opportunities(1)
             still_open = self._create_opportunities(3)
             archived = self._create_opportunities(1)
@@ -74,7 +75,8 @@ class TestDashboard(SalesCycleCommon):
             archived.action_archive()
         self.env.flush_all()
         ours = [("lead_id", "in", (won | lost | still_open | archived | cold).ids)]
-        expected = {"Open opportunities": 3, "Win rate (%)": 100.0 * 2 / 3, "Days to win": 10.0}
+        expected = {"Open opportunities": 3, "Win rate (%)": 100.0 * MIN_SAMPLE / (MIN_SAMPLE + 1),
+                    "Days to win": 10.0}
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_cycle_mgmt.sales_cycle_report_action")
         defaults = [("type", "=", "opportunity")]  # the action's default filter, Opportunities
         self.assertIn("search_default_filter_opportunities", action["context"])

@@ -7,6 +7,7 @@ from odoo.addons.survey.controllers.main import Survey
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
+from ..cycle_math import MIN_SAMPLE
 from .common import SalesCycleCommon
 
 
@@ -374,8 +375,8 @@ class TestFollowups(SalesCycleCommon):
         )
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.env["res.config.settings"].create({"sales_cycle_followup_horizon_days": -1})
-        with self.assertRaisesRegex(ValidationError, "at least one won stay"):
-            self.env["res.config.settings"].create({"sales_cycle_benchmark_min_samples": 0})
+        with self.assertRaisesRegex(ValidationError, f"at least {MIN_SAMPLE} won stays"):
+            self.env["res.config.settings"].create({"sales_cycle_benchmark_min_samples": MIN_SAMPLE - 1})
 
 
 @tagged("post_install", "-at_install")

@@ -129,7 +129,7 @@ class TestRottingDeals(SalesCycleCommon):
         self.assertEqual(self._reminders(lead).user_id, self.sales_team_1.user_id)
 
     def test_scheduled_actions_run_through_the_cron(self):
-        self._won_leads_with_stays([1, 1, 2])
+        self._won_leads_with_stays([1, 1, 2, 2, 2])
         with self.mock_datetime_and_now(self.t0):
             lead = self._create_opportunities(1, stage=self.stage_bench)
         with self.mock_datetime_and_now(self.t0 + timedelta(days=3)):

@@ -5,11 +5,15 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from ..cycle_math import MIN_SAMPLE
+
 
 class SalesCycleVelocity(models.TransientModel):
     """Sales velocity over a period, per team or salesperson:
     open opportunities x win rate x average won revenue / average cycle days,
-    i.e. the revenue the pipeline brings per day, with its four parts."""
+    i.e. the revenue the pipeline brings per day, with its four parts. Each
+    part shows with its sample (closed, won) and only from the minimum sample
+    on; a velocity only when its parts do."""
 
     _name = "sales.cycle.velocity"
     _description = "Sales Velocity"
@@ -21,7 +25,14 @@ class SalesCycleVelocity(models.TransientModel):
     group_by = fields.Selection(
         [("team", "Sales Team"), ("user", "Salesperson")], required=True, default="team"
     )
+    min_sample = fields.Integer(
+        "Minimum Sample", compute="_compute_min_sample",
+        help="The fewest closed (or won) deals behind a win rate, average or velocity shown.",
+    )
     line_ids = fields.One2many("sales.cycle.velocity.line", "velocity_id", readonly=True)
+
+    def _compute_min_sample(self):
+        self.min_sample = MIN_SAMPLE
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -49,7 +60,8 @@ class SalesCycleVelocity(models.TransientModel):
         for key, won, lost, win_rate, days in Report._read_group(
             closed, [field], ["won_count:sum", "lost_count:sum", "win_rate:avg", "days_to_win:avg"]
         ):
-            figures[key].update(closed_count=won + lost, win_rate=win_rate or 0.0, avg_cycle_days=days or 0.0)
+            figures[key].update(closed_count=won + lost, won_count=won, win_rate=win_rate or 0.0,
+                                avg_cycle_days=days or 0.0)
         for key, revenue in Report._read_group(
             closed + [("won_count", "=", 1)], [field], ["expected_revenue:avg"]
         ):

@@ -30,6 +30,9 @@ async function waitFor(probe, what) {
     throw new Error(`${what} never showed`);
 }
 
+// what the scorecards show below their figure (their sample), by title
+const baselines = {};
+
 function scorecards() {
     // what the dashboard draws in its scorecards (a canvas): the chart runtime
     const loader = odoo.__WOWL_DEBUG__.root.env.services.spreadsheet_dashboard_loader;
@@ -44,10 +47,12 @@ function scorecards() {
                 continue;
             }
             const runtime = model.getters.getChartRuntime(chartId);
-            if (!runtime.keyValue || isNaN(asNumber(runtime.keyValue))) {
+            if (!runtime.keyValue) {
                 return undefined; // still loading
             }
+            // a dash: not enough data (yet, while loading); the caller waits for its figures
             shown[runtime.title.text] = runtime.keyValue;
+            baselines[runtime.title.text] = runtime.baselineDisplay || "";
         }
     }
     return Object.keys(shown).length ? shown : undefined;
@@ -92,6 +97,14 @@ registry.category("web_tour.tours").add("sales_cycle_mgmt_manager_figures_tour",
                             throw new Error(`no "${label}" on the dashboard (shown: ${Object.keys(shown)})`);
                         }
                         assertShown(`dashboard "${label}"`, shown[label], value);
+                    }
+                }
+                // figures over too small a sample: a dash, and the count below
+                for (const [label, count] of Object.entries(expected().not_enough || {})) {
+                    const below = baselines[label] || "";
+                    if (shown[label] !== "\u2014" || !below.includes("not enough data") || asNumber(below) !== count) {
+                        throw new Error(`dashboard "${label}" shows "${shown[label]}" / "${below}", ` +
+                            `not a dash and "not enough data: ${count}"`);
                     }
                 }
             },
