@@ -9,7 +9,7 @@ class SalesCycleStageReport(models.Model):
 
     _name = "sales.cycle.stage.report"
     _description = "Sales Cycle Stage Analysis"
-    _inherit = ["sales.cycle.sql.report"]
+    _inherit = ["sales.cycle.sql.report", "sales.cycle.rollup.mixin"]
     _auto = False
     _order = "date_in desc"
     _sample_fields = {"duration_days": "timed_count", "conversion_rate": "ended_count"}
@@ -55,6 +55,12 @@ class SalesCycleStageReport(models.Model):
     )
     lost_count = fields.Integer("Lost Here", readonly=True, aggregator="sum")
 
+    # what the pivot reads from sales.cycle.stage.summary
+    _rollup_fields = (
+        "stage_id", "next_stage_id", "cycle_phase_id", "team_id", "user_id", "company_id",
+        "direction", "outcome",
+    )
+
     def _select(self):
         return SQL("""
             h.id AS id, h.id AS history_id, h.lead_id, h.stage_id, h.next_stage_id,
@@ -87,3 +93,55 @@ class SalesCycleStageReport(models.Model):
 
     def _where(self):
         return SQL("TRUE")
+
+    def _rollup_query(self):
+        """Ended stays that moved on, summed up (their outcome is their way out;
+        no time in a won stage); the others, open ones first, row by row as the
+        report has them: their outcome hangs on the lead."""
+        keys = SQL(", ").join(SQL.identifier(f) for f in self._rollup_fields)
+
+        def rows(condition):
+            return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), SQL(condition))
+
+        return SQL("""
+            SELECT su.stage_id, su.next_stage_id, su.cycle_phase_id, su.team_id, su.user_id,
+                   su.company_id, su.direction, su.next_direction AS outcome,
+                   su.stay_count,
+                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_sum END AS days_sum,
+                   CASE WHEN s.is_won IS NOT TRUE THEN su.stay_count ELSE 0 END AS days_count,
+                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_max END AS days_max,
+                   CASE WHEN su.next_direction = 'forward' THEN 100.0 * su.stay_count
+                        ELSE 0.0 END::float8 AS conversion_sum,
+                   su.stay_count AS conversion_count,
+                   0 AS lost_count
+              FROM sales_cycle_stage_summary su
+              LEFT JOIN crm_stage s ON s.id = su.stage_id
+             WHERE su.next_direction IS NOT NULL
+            UNION ALL
+            SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days,
+                   COALESCE(conversion_rate, 0.0), (conversion_rate IS NOT NULL)::int, lost_count
+              FROM (%(open)s) o
+            UNION ALL
+            SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days,
+                   COALESCE(conversion_rate, 0.0), (conversion_rate IS NOT NULL)::int, lost_count
+              FROM (%(unsettled)s) u
+        """, keys=keys,
+            open=rows("h.date_out IS NULL"),
+            unsettled=rows("h.date_out IS NOT NULL "
+                           "AND (h.next_direction IS NULL OR h.duration_days IS NULL)"))
+
+    def _rollup_aggregates(self):
+        def column(name):
+            return SQL.identifier(self._table, name)
+
+        count = SQL("SUM(%s)::int", column("stay_count"))
+        return {
+            "__count": count,
+            "stay_count:sum": count,
+            "duration_days:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
+                                     column("days_sum"), column("days_count")),
+            "max_duration_days:max": SQL("MAX(%s)", column("days_max")),
+            "conversion_rate:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)", column("conversion_sum"),
+                                       column("conversion_count")),
+            "lost_count:sum": SQL("SUM(%s)::int", column("lost_count")),
+        }

@@ -1,0 +1,160 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# what a stay is summed up by: the fields the time-in-stage pivot and the stage
+# report group and filter on, record rules' company included
+SUMMARY_KEYS = [
+    "stage_id", "next_stage_id", "cycle_phase_id", "team_id", "user_id", "company_id",
+    "direction", "next_direction",
+]
+
+
+def _keys(alias=None):
+    return SQL(", ").join(SQL.identifier(alias, key) if alias else SQL.identifier(key)
+                          for key in SUMMARY_KEYS)
+
+
+def _hash_key(alias):
+    """The bucket of a row as one hashable value (NULL keys compare equal)."""
+    return SQL("concat_ws('|', %s)", SQL(", ").join(
+        SQL("COALESCE(%s::text, '')", SQL.identifier(alias, key)) for key in SUMMARY_KEYS
+    ))
+
+
+class SalesCycleStageSummary(models.Model):
+    """Ended stays summed up by stage, next stage, phase, team, salesperson,
+    company and directions: what the time-in-stage pivot and the stage report
+    read instead of millions of stays when they group and filter on those only.
+
+    Rows are added, never updated, by the statements that write the stays
+    (statement triggers on the history, set-based, created in ``init``): a stay
+    that ends adds itself, a stay deleted or changed subtracts itself, and a
+    bucket that loses its longest stay is summed again from the stays. So
+    concurrent moves never wait on each other here; the nightly compaction
+    folds the rows of each bucket into one."""
+
+    _name = "sales.cycle.stage.summary"
+    _description = "Lead Stage Stays Summary"
+    _log_access = False
+
+    # ids, not many2one: no foreign keys, the history's own (set null, cascade)
+    # rewrite the stays and the triggers carry that over
+    stage_id = fields.Integer(readonly=True)
+    next_stage_id = fields.Integer(readonly=True)
+    cycle_phase_id = fields.Integer(readonly=True)
+    team_id = fields.Integer(readonly=True)
+    user_id = fields.Integer(readonly=True)
+    company_id = fields.Integer(readonly=True)
+    direction = fields.Char(readonly=True)
+    next_direction = fields.Char(readonly=True)
+    stay_count = fields.Integer(readonly=True)
+    days_sum = fields.Float(readonly=True)
+    days_max = fields.Float(readonly=True)
+
+    def init(self):
+        for name, body in [
+            ("sales_cycle_stage_summary_insert", _add_sql()),
+            ("sales_cycle_stage_summary_delete", _remove_sql(with_new=False)),
+            # an update takes its rows out of their old buckets, then puts them in the new
+            ("sales_cycle_stage_summary_update", SQL("%s %s", _remove_sql(with_new=True), _add_sql())),
+        ]:
+            self.env.cr.execute(SQL("""
+                CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $body$
+                BEGIN %s RETURN NULL; END $body$
+            """, SQL.identifier(name), body))
+        self.env.cr.execute("""
+            CREATE OR REPLACE FUNCTION sales_cycle_stage_summary_truncate() RETURNS trigger
+            LANGUAGE plpgsql AS $body$ BEGIN TRUNCATE sales_cycle_stage_summary; RETURN NULL; END $body$;
+            CREATE OR REPLACE TRIGGER sales_cycle_stage_summary_insert AFTER INSERT
+                ON sales_cycle_stage_history REFERENCING NEW TABLE AS new_stays
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_stage_summary_insert();
+            CREATE OR REPLACE TRIGGER sales_cycle_stage_summary_update AFTER UPDATE
+                ON sales_cycle_stage_history REFERENCING OLD TABLE AS old_stays NEW TABLE AS new_stays
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_stage_summary_update();
+            CREATE OR REPLACE TRIGGER sales_cycle_stage_summary_delete AFTER DELETE
+                ON sales_cycle_stage_history REFERENCING OLD TABLE AS old_stays
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_stage_summary_delete();
+            CREATE OR REPLACE TRIGGER sales_cycle_stage_summary_truncate AFTER TRUNCATE
+                ON sales_cycle_stage_history
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_stage_summary_truncate();
+        """)
+        # a database that had stays before the summary existed
+        self.env.cr.execute("""
+            SELECT NOT EXISTS (SELECT 1 FROM sales_cycle_stage_summary)
+               AND EXISTS (SELECT 1 FROM sales_cycle_stage_history)
+        """)
+        if self.env.cr.fetchone()[0]:
+            self._rebuild()
+
+    @api.model
+    def _rebuild(self):
+        """Sum up every ended stay again, in one statement."""
+        self.env["sales.cycle.stage.history"].flush_model()
+        self.env.cr.execute(SQL("""
+            DELETE FROM sales_cycle_stage_summary;
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
+            SELECT %(keys)s, count(*), sum(duration_days), max(duration_days)
+              FROM sales_cycle_stage_history h WHERE %(member)s GROUP BY %(keys)s
+        """, keys=_keys(), member=_member("h")))
+        self.invalidate_model()
+
+    @api.model
+    def _cron_compact(self):
+        """Fold the rows of each bucket into one, dropping the emptied buckets
+        (nightly): what the reports read stays as small as the buckets."""
+        self.env.cr.execute(SQL("""
+            WITH gone AS (DELETE FROM sales_cycle_stage_summary RETURNING *)
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
+            SELECT %(keys)s, sum(stay_count), sum(days_sum), max(days_max)
+              FROM gone GROUP BY %(keys)s HAVING sum(stay_count) != 0
+        """, keys=_keys()))
+        self.invalidate_model()
+
+
+def _member(alias):
+    """Whether a stay of ``alias`` belongs in the summary: ended, its time stored."""
+    return SQL("%s IS NOT NULL AND %s IS NOT NULL",
+               SQL.identifier(alias, "date_out"), SQL.identifier(alias, "duration_days"))
+
+
+def _add_sql():
+    """Statement of the triggers: the ended stays of ``new_stays`` into their buckets."""
+    return SQL("""
+        INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
+        SELECT %(keys)s, count(*), sum(n.duration_days), max(n.duration_days)
+          FROM new_stays n WHERE %(member)s GROUP BY %(keys)s;
+    """, keys=_keys(), member=_member("n"))
+
+
+def _remove_sql(with_new):
+    """Statements of the triggers: the ended stays of ``old_stays`` out of their
+    buckets; a bucket whose longest stay left it (and no stay as long came in
+    with ``new_stays``) is summed again from the stays."""
+    came_in = SQL("""AND NOT EXISTS (SELECT 1 FROM new_stays n
+                                      WHERE %s AND %s = g.bucket AND n.duration_days >= g.days)""",
+                  _member("n"), _hash_key("n")) if with_new else SQL()
+    return SQL("""
+        IF EXISTS (SELECT 1 FROM old_stays o WHERE %(old_member)s) THEN
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
+            SELECT %(keys)s, -count(*), -sum(o.duration_days), NULL
+              FROM old_stays o WHERE %(old_member)s GROUP BY %(keys)s;
+            WITH gone AS (
+                SELECT %(old_key)s AS bucket, max(o.duration_days) AS days
+                  FROM old_stays o WHERE %(old_member)s GROUP BY 1
+            ), longest AS (
+                SELECT %(summary_key)s AS bucket, max(s.days_max) AS days
+                  FROM sales_cycle_stage_summary s GROUP BY 1
+            ), lost AS (
+                SELECT g.bucket FROM gone g JOIN longest l ON l.bucket = g.bucket
+                 WHERE g.days >= l.days %(came_in)s
+            ), dropped AS (
+                DELETE FROM sales_cycle_stage_summary s USING lost WHERE %(summary_key)s = lost.bucket
+            )
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
+            SELECT %(h_keys)s, count(*), sum(h.duration_days), max(h.duration_days)
+              FROM sales_cycle_stage_history h
+             WHERE %(h_member)s AND %(h_key)s IN (SELECT bucket FROM lost)
+          GROUP BY %(h_keys)s;
+        END IF;
+    """, keys=_keys(), old_member=_member("o"), old_key=_hash_key("o"), summary_key=_hash_key("s"),
+        came_in=came_in, h_keys=_keys("h"), h_key=_hash_key("h"), h_member=_member("h"))

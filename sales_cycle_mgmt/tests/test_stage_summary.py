@@ -1,0 +1,210 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from ..models.sales_cycle_stage_summary import SUMMARY_KEYS
+from .common import SalesCycleCommon
+from .http_common import ExternalApiCase
+
+KEYS = ", ".join(SUMMARY_KEYS)
+TIME_IN_STAGE = (["stage_id"], ["duration_days:avg", "max_duration_days:max", "__count"])
+STAGE_REPORT = (["stage_id"], ["stay_count:sum", "duration_days:avg", "max_duration_days:max",
+                               "conversion_rate:avg", "lost_count:sum"])
+# a domain true of every stay that the summary cannot answer: the stays themselves are read
+ROW_BY_ROW = [("lead_id", "!=", False)]
+
+
+class StageSummaryCase(SalesCycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.t0 = datetime(2026, 3, 2, 9, 0, 0)
+        cls.StageReport = cls.env["sales.cycle.stage.report"]
+
+    def _move(self, leads, stage, days):
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=days)):
+            leads.write({"stage_id": stage.id})
+
+    def _pipeline(self):
+        """Five leads moved forward and back over three weeks; one won, one lost."""
+        with self.mock_datetime_and_now(self.t0):
+            leads = self._create_opportunities(5)
+        a, b, c, d, e = leads
+        self._move(leads, self.stage_gen_1, 1)
+        self._move(a | b | c, self.stage_team1_2, 3)
+        self._move(b, self.stage_gen_1, 4)  # back
+        self._move(c, self.stage_team1_1, 6)  # back, two stages
+        self._move(d, self.stage_team1_2, 9)
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=12)):
+            a.action_set_won()
+            b.action_set_lost()
+        self._move(e, self.stage_team1_2, 20)
+        self.env.flush_all()
+        return leads
+
+    def assertSummaryExact(self):
+        """Bucket by bucket, the summary holds what its stays sum up to."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(f"""
+            SELECT {KEYS}, sum(stay_count), round(sum(days_sum)::numeric, 6), max(days_max)
+              FROM sales_cycle_stage_summary GROUP BY {KEYS} HAVING sum(stay_count) != 0
+        """)
+        summary = {row[:-3]: (int(row[-3]), float(row[-2]), row[-1]) for row in cr.fetchall()}
+        cr.execute(f"""
+            SELECT {KEYS}, count(*), round(sum(duration_days)::numeric, 6), max(duration_days)
+              FROM sales_cycle_stage_history WHERE date_out IS NOT NULL AND duration_days IS NOT NULL
+          GROUP BY {KEYS}
+        """)
+        stays = {row[:-3]: (int(row[-3]), float(row[-2]), row[-1]) for row in cr.fetchall()}
+        self.assertTrue(stays, "the scenario ended stays")
+        self.assertEqual(summary, stays)
+
+    def assertSameGroups(self, model, spec, user=None):
+        """The pivot's groups read from the summary are the ones read stay by stay."""
+        model = model.with_user(user) if user else model
+        groupby, aggregates = spec
+        summed = model._read_group([], groupby, aggregates)
+        row_by_row = model._read_group(ROW_BY_ROW, groupby, aggregates)
+        self.assertTrue(summed)
+        self.assertEqual(len(summed), len(row_by_row))
+        for got, expected in zip(summed, row_by_row, strict=True):
+            self.assertEqual(got[0], expected[0])
+            for value, reference in zip(got[1:], expected[1:], strict=True):
+                if isinstance(reference, float):
+                    self.assertAlmostEqual(value, reference, places=6)
+                else:
+                    self.assertEqual(value, reference)
+        return summed
+
+
+@tagged("post_install", "-at_install")
+class TestStageSummary(StageSummaryCase):
+    def test_moves_wins_and_losses_keep_the_summary_exact(self):
+        leads = self._pipeline()
+        self.assertSummaryExact()
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=25)):
+            leads[1].toggle_active()  # the lost lead comes back
+            leads[1].write({"stage_id": self.stage_team1_2.id})
+        self.assertSummaryExact()
+        for model, spec in ((self.History, TIME_IN_STAGE), (self.StageReport, STAGE_REPORT)):
+            self.assertSameGroups(model, spec)
+            self.assertSameGroups(model, spec, user=self.user_sales_manager)
+
+    def test_merges_deletions_and_deleted_stages_keep_the_summary_exact(self):
+        leads = self._pipeline()
+        a, b, c, d, e = leads
+        # the longest stay of its bucket goes with its lead: the bucket is summed again
+        with self.mock_datetime_and_now(self.t0 - timedelta(days=300)):
+            old = self._create_opportunities(1)
+        self._move(old, self.stage_gen_1, 1)
+        self._move(old, self.stage_team1_2, 2)
+        self.assertSummaryExact()
+        old.unlink()
+        self.assertSummaryExact()
+        (c | d).merge_opportunity()
+        self.assertSummaryExact()
+        e.unlink()
+        self.assertSummaryExact()
+        # a stage that has stays but no lead any more: its stays lose it
+        stage = self.env["crm.stage"].create({"name": "Short-lived", "sequence": 4})
+        self._move(a | b, stage, 30)
+        self._move(a | b, self.stage_team1_2, 31)
+        self.assertSummaryExact()
+        stage.unlink()
+        self.assertSummaryExact()
+        self.assertSameGroups(self.History, TIME_IN_STAGE)
+        self.assertSameGroups(self.StageReport, STAGE_REPORT)
+
+    def test_compaction_and_rebuild_keep_the_figures(self):
+        self._pipeline()
+        Summary = self.env["sales.cycle.stage.summary"]
+        before = self.assertSameGroups(self.StageReport, STAGE_REPORT)
+        self.env.cr.execute(f"SELECT count(DISTINCT ({KEYS})) FROM sales_cycle_stage_summary")
+        buckets = self.env.cr.fetchone()[0]
+        Summary._cron_compact()
+        self.env.cr.execute("SELECT count(*) FROM sales_cycle_stage_summary")
+        self.assertLessEqual(self.env.cr.fetchone()[0], buckets, "one row per bucket at most")
+        self.assertSummaryExact()
+        self.assertEqual(self.assertSameGroups(self.StageReport, STAGE_REPORT), before)
+        Summary._rebuild()
+        self.assertSummaryExact()
+        self.assertEqual(self.assertSameGroups(self.StageReport, STAGE_REPORT), before)
+
+    def test_backfill_and_bulk_stays_are_summed_up(self):
+        leads = self._pipeline()
+        self.env.cr.execute("DELETE FROM sales_cycle_stage_history WHERE lead_id = ANY(%s)", [leads.ids])
+        self.assertSummaryExact()
+        # stays written in bulk, closed, before their way out is derived
+        self.env.cr.execute("""
+            INSERT INTO sales_cycle_stage_history (lead_id, stage_id, date_in, date_out,
+                                                   duration_days, max_duration_days, direction)
+            SELECT l.id, s.id, %s, %s, 2.5, 2.5, 'first' FROM crm_lead l, crm_stage s
+             WHERE l.id = ANY(%s) AND s.id = %s
+        """, [self.t0, self.t0 + timedelta(days=2.5), leads.ids, self.stage_gen_1.id])
+        self.assertSummaryExact()
+        self.assertSameGroups(self.StageReport, STAGE_REPORT)
+        self.History._recompute_lead_figures(leads.ids)
+        self.assertSummaryExact()
+        self.assertSameGroups(self.History, TIME_IN_STAGE)
+        self.assertSameGroups(self.StageReport, STAGE_REPORT)
+
+    def test_salesperson_and_other_company_read_their_own_rows(self):
+        """Rules on the lead's salesperson cannot be answered from the summary: a
+        salesperson reads their stays; a company rule can, and keeps companies apart."""
+        mine = self._create_opportunities(2)
+        theirs = self._create_opportunities(2, user=self.user_sales_leads)
+        self._move(mine | theirs, self.stage_gen_1, 1)
+        company_2 = self.env["res.company"].create({"name": "SCM Summary Company"})
+        other = self.env["crm.lead"].create({
+            "name": "Company 2 deal", "type": "opportunity", "user_id": False, "team_id": False,
+            "company_id": company_2.id, "stage_id": self.stage_team1_1.id,
+        })
+        self._move(other, self.stage_gen_1, 2)
+        self.env.flush_all()
+        for model, spec in ((self.History, TIME_IN_STAGE), (self.StageReport, STAGE_REPORT)):
+            as_rep = model.with_user(self.user_sales_salesman)
+            [(count,)] = as_rep._read_group([("stage_id", "=", self.stage_team1_1.id)], [], [spec[1][-1]
+                                            if model is self.History else "stay_count:sum"])
+            expected = model.with_user(self.user_sales_salesman).search_count(
+                [("stage_id", "=", self.stage_team1_1.id)])
+            self.assertEqual(count, expected)
+            self.assertSameGroups(model, spec, user=self.user_sales_manager)
+
+
+@tagged("post_install", "-at_install")
+class TestStageSummaryAccess(ExternalApiCase, StageSummaryCase):
+    """Through the web client's JSON-RPC, as each role."""
+
+    def _groups(self, user, model, spec):
+        groupby, aggregates = spec
+        result = self.call_kw(user, model, "formatted_read_group", [[], groupby, aggregates])
+        return {(g["stage_id"] or [False])[0]: g for g in result}
+
+    def test_pivot_groups_follow_the_record_rules(self):
+        mine = self._create_opportunities(2)
+        theirs = self._create_opportunities(3, user=self.user_sales_leads)
+        self._move(mine | theirs, self.stage_gen_1, 1)
+        self._move(mine | theirs, self.stage_team1_2, 4)
+        company_2 = self.env["res.company"].create({"name": "SCM Summary Company"})
+        other = self.env["crm.lead"].create({
+            "name": "Company 2 deal", "type": "opportunity", "user_id": False, "team_id": False,
+            "company_id": company_2.id, "stage_id": self.stage_team1_1.id,
+        })
+        self._move(other, self.stage_gen_1, 2)
+        self.env.flush_all()
+        for model, spec, count in (("sales.cycle.stage.history", TIME_IN_STAGE, "__count"),
+                                   ("sales.cycle.stage.report", STAGE_REPORT, "stay_count:sum")):
+            Model = self.env[model]
+            ended = [("stage_id", "=", self.stage_team1_1.id)]
+            rep = self._groups(self.user_sales_salesman, model, spec)
+            self.assertEqual(rep[self.stage_team1_1.id][count],
+                             Model.with_user(self.user_sales_salesman).search_count(ended))
+            self.assertNotIn(theirs, Model.with_user(self.user_sales_salesman).search([]).lead_id)
+            # the manager is not in the second company: its stay stays out
+            manager = self._groups(self.user_sales_manager, model, spec)
+            in_company = Model.with_user(self.user_sales_manager).search_count(ended)
+            self.assertEqual(manager[self.stage_team1_1.id][count], in_company)
+            self.assertEqual(
+                in_company, Model.sudo().search_count(ended + [("company_id", "!=", company_2.id)]))
+            self.assertGreater(Model.sudo().search_count(ended), in_company)
