@@ -1,5 +1,7 @@
 from datetime import datetime, timedelta
 
+import psycopg2
+
 from odoo.tests import tagged
 
 from .common import SalesCycleCommon, stock_duration_tracking
@@ -98,3 +100,31 @@ class TestBackfill(SalesCycleCommon):
         self.assertEqual(len(stays), 3)
         self.assertEqual(stays[1].duration_days, 7.0)
         self.assertEqual(stays[2].direction, "forward")
+
+    def test_backfill_into_an_empty_history_builds_its_indexes_after_the_load(self):
+        t0 = datetime(2026, 1, 5, 8, 0, 0)
+        lead = self._lead_with_tracked_moves(t0, [(3, self.stage_gen_1), (5, self.stage_team1_2)])
+        indexes = """SELECT indexname, indexdef FROM pg_indexes
+                      WHERE tablename = 'sales_cycle_stage_history' ORDER BY indexname"""
+        self.env.cr.execute(indexes)
+        before = self.env.cr.fetchall()
+        self.env.cr.execute("DELETE FROM sales_cycle_stage_history")  # as on install
+        count = self.History._backfill_from_tracking()
+        self.env.cr.execute("SELECT count(*) FROM sales_cycle_stage_history")
+        self.assertEqual(count, self.env.cr.fetchone()[0])
+        self.env.cr.execute(indexes)
+        self.assertEqual(self.env.cr.fetchall(), before, "every index is back, as it was")
+        self.assertEqual(self._stays(lead).mapped("stage_id"),
+                         self.stage_team1_1 | self.stage_gen_1 | self.stage_team1_2)
+        # the summary holds the backfilled stays as the live ones
+        self.env.cr.execute("""SELECT sum(stay_count) FROM sales_cycle_stage_summary""")
+        summed = self.env.cr.fetchone()[0]
+        self.env.cr.execute("""SELECT count(*) FROM sales_cycle_stage_history
+                                WHERE date_out IS NOT NULL AND duration_days IS NOT NULL""")
+        self.assertEqual(summed, self.env.cr.fetchone()[0])
+        # the open stays' unique index is there again: a second open stay is refused
+        with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint():
+            self.env.cr.execute("""
+                INSERT INTO sales_cycle_stage_history (lead_id, stage_id, date_in, direction)
+                VALUES (%s, %s, now(), 'first')
+            """, [lead.id, self.stage_gen_1.id])
