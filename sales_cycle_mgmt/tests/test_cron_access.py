@@ -13,6 +13,7 @@ CRONS = (
     "sales_cycle_mgmt.ir_cron_snapshot_take",
     "sales_cycle_mgmt.ir_cron_pulse_run",
     "sales_cycle_mgmt.ir_cron_one_on_one_schedule",
+    "sales_cycle_mgmt.ir_cron_stage_summary_compact",
 )
 
 
