@@ -113,19 +113,16 @@ class SalesCycleStageHistory(models.Model):
         return [("date_out", "=" if current else "!=", False)]
 
     def _rollup_query(self):
-        # ended stays summed up, open and unsettled ones one by one; the
+        # stays summed up, those ended without their time one by one; the
         # longest stay: duration_days and max_duration_days are written alike
         keys = SQL(", ").join(SQL.identifier(f) for f in self._rollup_fields)
         return SQL("""
-            SELECT %(keys)s, stay_count, days_sum, stay_count AS days_count, days_max
-              FROM sales_cycle_stage_summary
-            UNION ALL
-            SELECT %(keys)s, 1, NULL, 0, NULL FROM sales_cycle_stage_history WHERE date_out IS NULL
+            SELECT %(keys)s, stay_count, days_sum, days_count, days_max FROM (%(buckets)s) b
             UNION ALL
             SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days
               FROM sales_cycle_stage_history
              WHERE date_out IS NOT NULL AND duration_days IS NULL
-        """, keys=keys)
+        """, keys=keys, buckets=self.env["sales.cycle.stage.summary"]._buckets())
 
     def _rollup_aggregates(self):
         def column(name):

@@ -22,15 +22,16 @@ def _hash_key(alias):
 
 
 class SalesCycleStageSummary(models.Model):
-    """Ended stays summed up by stage, next stage, phase, team, salesperson,
-    company and directions: what the time-in-stage pivot and the stage report
-    read instead of millions of stays when they group and filter on those only.
+    """Stays summed up by stage, next stage, phase, team, salesperson, company
+    and directions: what the time-in-stage pivot and the stage report read
+    instead of millions of stays when they group and filter on those only.
+    Ended stays with their time (count, sum, longest), open ones counted.
 
     Rows are added, never updated, by the statements that write the stays
     (statement triggers on the history, set-based, created in ``init``): a stay
-    that ends adds itself, a stay deleted or changed subtracts itself, and a
+    written adds itself, a stay deleted or changed subtracts itself, and a
     bucket that loses its longest stay is summed again from the stays. So
-    concurrent moves never wait on each other here; the nightly compaction
+    concurrent moves never wait on each other here; the hourly compaction
     folds the rows of each bucket into one."""
 
     _name = "sales.cycle.stage.summary"
@@ -48,6 +49,7 @@ class SalesCycleStageSummary(models.Model):
     direction = fields.Char(readonly=True)
     next_direction = fields.Char(readonly=True)
     stay_count = fields.Integer(readonly=True)
+    days_count = fields.Integer(readonly=True, help="Stays with their time: the ended ones.")
     days_sum = fields.Float(readonly=True)
     days_max = fields.Float(readonly=True)
 
@@ -92,55 +94,73 @@ class SalesCycleStageSummary(models.Model):
         self.env["sales.cycle.stage.history"].flush_model()
         self.env.cr.execute(SQL("""
             DELETE FROM sales_cycle_stage_summary;
-            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
-            SELECT %(keys)s, count(*), sum(duration_days), max(duration_days)
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_count, days_sum, days_max)
+            SELECT %(keys)s, count(*), count(duration_days), sum(duration_days), max(duration_days)
               FROM sales_cycle_stage_history h WHERE %(member)s GROUP BY %(keys)s
         """, keys=_keys(), member=_member("h")))
         self.invalidate_model()
 
     @api.model
+    def _buckets(self):
+        """Query of the buckets that hold stays, one row each, for the reports."""
+        return SQL("""
+            SELECT %(keys)s, sum(stay_count)::int AS stay_count, sum(days_count)::int AS days_count,
+                   sum(days_sum) AS days_sum, max(days_max) AS days_max
+              FROM sales_cycle_stage_summary GROUP BY %(keys)s HAVING sum(stay_count) != 0
+        """, keys=_keys())
+
+    @api.model
     def _cron_compact(self):
         """Fold the rows of each bucket into one, dropping the emptied buckets
-        (nightly): what the reports read stays as small as the buckets."""
+        (hourly): what the reports read stays as small as the buckets."""
         self.env.cr.execute(SQL("""
             WITH gone AS (DELETE FROM sales_cycle_stage_summary RETURNING *)
-            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
-            SELECT %(keys)s, sum(stay_count), sum(days_sum), max(days_max)
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_count, days_sum, days_max)
+            SELECT %(keys)s, sum(stay_count), sum(days_count), sum(days_sum), max(days_max)
               FROM gone GROUP BY %(keys)s HAVING sum(stay_count) != 0
         """, keys=_keys()))
         self.invalidate_model()
 
 
 def _member(alias):
-    """Whether a stay of ``alias`` belongs in the summary: ended, its time stored."""
+    """Whether a stay of ``alias`` belongs in the summary: open, or ended with
+    its time stored."""
+    return SQL("(%s IS NULL OR %s IS NOT NULL)",
+               SQL.identifier(alias, "date_out"), SQL.identifier(alias, "duration_days"))
+
+
+def _ended(alias):
+    """Whether a stay of ``alias`` is ended, with its time: one that may be the
+    longest of its bucket."""
     return SQL("%s IS NOT NULL AND %s IS NOT NULL",
                SQL.identifier(alias, "date_out"), SQL.identifier(alias, "duration_days"))
 
 
 def _add_sql():
-    """Statement of the triggers: the ended stays of ``new_stays`` into their buckets."""
+    """Statement of the triggers: the stays of ``new_stays`` into their buckets."""
     return SQL("""
-        INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
-        SELECT %(keys)s, count(*), sum(n.duration_days), max(n.duration_days)
+        INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_count, days_sum, days_max)
+        SELECT %(keys)s, count(*), count(n.duration_days), sum(n.duration_days), max(n.duration_days)
           FROM new_stays n WHERE %(member)s GROUP BY %(keys)s;
     """, keys=_keys(), member=_member("n"))
 
 
 def _remove_sql(with_new):
-    """Statements of the triggers: the ended stays of ``old_stays`` out of their
+    """Statements of the triggers: the stays of ``old_stays`` out of their
     buckets; a bucket whose longest stay left it (and no stay as long came in
-    with ``new_stays``) is summed again from the stays."""
+    with ``new_stays``) is summed again from the stays. A move takes an open
+    stay out, which is never the longest: no more than one statement."""
     came_in = SQL("""AND NOT EXISTS (SELECT 1 FROM new_stays n
                                       WHERE %s AND %s = g.bucket AND n.duration_days >= g.days)""",
-                  _member("n"), _hash_key("n")) if with_new else SQL()
+                  _ended("n"), _hash_key("n")) if with_new else SQL()
     return SQL("""
-        IF EXISTS (SELECT 1 FROM old_stays o WHERE %(old_member)s) THEN
-            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
-            SELECT %(keys)s, -count(*), -sum(o.duration_days), NULL
-              FROM old_stays o WHERE %(old_member)s GROUP BY %(keys)s;
+        INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_count, days_sum, days_max)
+        SELECT %(keys)s, -count(*), -count(o.duration_days), -sum(o.duration_days), NULL
+          FROM old_stays o WHERE %(old_member)s GROUP BY %(keys)s;
+        IF EXISTS (SELECT 1 FROM old_stays o WHERE %(old_ended)s) THEN
             WITH gone AS (
                 SELECT %(old_key)s AS bucket, max(o.duration_days) AS days
-                  FROM old_stays o WHERE %(old_member)s GROUP BY 1
+                  FROM old_stays o WHERE %(old_ended)s GROUP BY 1
             ), longest AS (
                 SELECT %(summary_key)s AS bucket, max(s.days_max) AS days
                   FROM sales_cycle_stage_summary s GROUP BY 1
@@ -150,11 +170,12 @@ def _remove_sql(with_new):
             ), dropped AS (
                 DELETE FROM sales_cycle_stage_summary s USING lost WHERE %(summary_key)s = lost.bucket
             )
-            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_sum, days_max)
-            SELECT %(h_keys)s, count(*), sum(h.duration_days), max(h.duration_days)
+            INSERT INTO sales_cycle_stage_summary (%(keys)s, stay_count, days_count, days_sum, days_max)
+            SELECT %(h_keys)s, count(*), count(h.duration_days), sum(h.duration_days), max(h.duration_days)
               FROM sales_cycle_stage_history h
              WHERE %(h_member)s AND %(h_key)s IN (SELECT bucket FROM lost)
           GROUP BY %(h_keys)s;
         END IF;
-    """, keys=_keys(), old_member=_member("o"), old_key=_hash_key("o"), summary_key=_hash_key("s"),
+    """, keys=_keys(), old_member=_member("o"), old_ended=_ended("o"), old_key=_hash_key("o"),
+        summary_key=_hash_key("s"),
         came_in=came_in, h_keys=_keys("h"), h_key=_hash_key("h"), h_member=_member("h"))

@@ -106,15 +106,15 @@ class SalesCycleStageReport(models.Model):
         return SQL("""
             SELECT su.stage_id, su.next_stage_id, su.cycle_phase_id, su.team_id, su.user_id,
                    su.company_id, su.direction, su.next_direction AS outcome,
-                   su.stay_count,
+                   su.days_count AS stay_count,
                    CASE WHEN s.is_won IS NOT TRUE THEN su.days_sum END AS days_sum,
-                   CASE WHEN s.is_won IS NOT TRUE THEN su.stay_count ELSE 0 END AS days_count,
+                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_count ELSE 0 END AS days_count,
                    CASE WHEN s.is_won IS NOT TRUE THEN su.days_max END AS days_max,
-                   CASE WHEN su.next_direction = 'forward' THEN 100.0 * su.stay_count
+                   CASE WHEN su.next_direction = 'forward' THEN 100.0 * su.days_count
                         ELSE 0.0 END::float8 AS conversion_sum,
-                   su.stay_count AS conversion_count,
+                   su.days_count AS conversion_count,
                    0 AS lost_count
-              FROM sales_cycle_stage_summary su
+              FROM (%(buckets)s) su
               LEFT JOIN crm_stage s ON s.id = su.stage_id
              WHERE su.next_direction IS NOT NULL
             UNION ALL
@@ -125,7 +125,7 @@ class SalesCycleStageReport(models.Model):
             SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days,
                    COALESCE(conversion_rate, 0.0), (conversion_rate IS NOT NULL)::int, lost_count
               FROM (%(unsettled)s) u
-        """, keys=keys,
+        """, keys=keys, buckets=self.env["sales.cycle.stage.summary"]._buckets(),
             open=rows("h.date_out IS NULL"),
             unsettled=rows("h.date_out IS NOT NULL "
                            "AND (h.next_direction IS NULL OR h.duration_days IS NULL)"))

@@ -43,20 +43,22 @@ class StageSummaryCase(SalesCycleCommon):
         return leads
 
     def assertSummaryExact(self):
-        """Bucket by bucket, the summary holds what its stays sum up to."""
+        """Bucket by bucket, the summary holds what its stays sum up to: open
+        ones counted, ended ones with their time."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(f"""
-            SELECT {KEYS}, sum(stay_count), round(sum(days_sum)::numeric, 6), max(days_max)
+            SELECT {KEYS}, sum(stay_count), sum(days_count), round(sum(days_sum)::numeric, 6), max(days_max)
               FROM sales_cycle_stage_summary GROUP BY {KEYS} HAVING sum(stay_count) != 0
         """)
-        summary = {row[:-3]: (int(row[-3]), float(row[-2]), row[-1]) for row in cr.fetchall()}
+        summary = {row[:-4]: tuple(row[-4:]) for row in cr.fetchall()}
         cr.execute(f"""
-            SELECT {KEYS}, count(*), round(sum(duration_days)::numeric, 6), max(duration_days)
-              FROM sales_cycle_stage_history WHERE date_out IS NOT NULL AND duration_days IS NOT NULL
+            SELECT {KEYS}, count(*), count(duration_days), round(sum(duration_days)::numeric, 6),
+                   max(duration_days)
+              FROM sales_cycle_stage_history WHERE date_out IS NULL OR duration_days IS NOT NULL
           GROUP BY {KEYS}
         """)
-        stays = {row[:-3]: (int(row[-3]), float(row[-2]), row[-1]) for row in cr.fetchall()}
+        stays = {row[:-4]: tuple(row[-4:]) for row in cr.fetchall()}
         self.assertTrue(stays, "the scenario ended stays")
         self.assertEqual(summary, stays)
 
