@@ -14,7 +14,7 @@ class SalesCycleFunnelReport(models.Model):
 
     _name = "sales.cycle.funnel.report"
     _description = "Sales Cycle Funnel"
-    _inherit = ["sales.cycle.sql.report", "sales.cycle.rollup.mixin"]
+    _inherit = ["sales.cycle.sql.report"]
     _auto = False
     _order = "phase_sequence, lead_id"
 
@@ -37,11 +37,6 @@ class SalesCycleFunnelReport(models.Model):
         help="Leads counted in this phase without a stay in it: they skipped it.",
     )
 
-    # what the pivot reads from the leads grouped by the phases they reached
-    _rollup_fields = (
-        "cycle_phase_id", "phase_sequence", "team_id", "user_id", "company_id", "won_status",
-    )
-
     def _select(self):
         return SQL("""
             l.id::bigint * 1000 + p.id AS id, l.id AS lead_id, p.id AS cycle_phase_id,
@@ -56,49 +51,14 @@ class SalesCycleFunnelReport(models.Model):
         return SQL("""
             crm_lead l
             -- the phases each lead reached, kept on the lead as it moves
-            JOIN (%s) r ON r.lead_id = l.id
+            JOIN (
+                SELECT r.lead_id, max(ph.sequence) AS max_sequence, array_agg(ph.id) AS phase_ids
+                  FROM crm_lead_cycle_phase_reached_rel r
+                  JOIN sales_cycle_phase ph ON ph.id = r.phase_id
+              GROUP BY r.lead_id
+            ) r ON r.lead_id = l.id
             CROSS JOIN sales_cycle_phase p
-        """, self._reached())
-
-    def _reached(self):
-        """Per lead: the highest sequence of the phases it reached, and those phases."""
-        return SQL("""
-            SELECT r.lead_id, max(ph.sequence) AS max_sequence, array_agg(ph.id ORDER BY ph.id) AS phase_ids
-              FROM crm_lead_cycle_phase_reached_rel r
-              JOIN sales_cycle_phase ph ON ph.id = r.phase_id
-          GROUP BY r.lead_id
         """)
-
-    def _rollup_query(self):
-        """The leads counted once per team, salesperson, company, status and
-        phases reached, then spread over the phases: a few rows per phase
-        rather than one per lead."""
-        return SQL("""
-            SELECT p.id AS cycle_phase_id, p.sequence AS phase_sequence, g.team_id, g.user_id,
-                   g.company_id, g.won_status, g.leads AS row_count,
-                   CASE WHEN p.sequence <= g.max_sequence THEN g.leads ELSE 0 END AS lead_count,
-                   CASE WHEN p.sequence <= g.max_sequence AND NOT (p.id = ANY(g.phase_ids))
-                        THEN g.leads ELSE 0 END AS skipped
-              FROM (SELECT l.team_id, l.user_id, l.company_id, l.won_status, r.max_sequence, r.phase_ids,
-                           count(*) AS leads
-                      FROM crm_lead l JOIN (%s) r ON r.lead_id = l.id
-                  GROUP BY l.team_id, l.user_id, l.company_id, l.won_status, r.max_sequence, r.phase_ids
-                   ) g
-             CROSS JOIN sales_cycle_phase p
-             WHERE %s
-        """, self._reached(), self._where())
-
-    def _rollup_aggregates(self):
-        def column(name):
-            return SQL.identifier(self._table, name)
-
-        return {
-            "__count": SQL("SUM(%s)::int", column("row_count")),
-            "lead_count:sum": SQL("SUM(%s)::int", column("lead_count")),
-            "skipped:sum": SQL("SUM(%s)::int", column("skipped")),
-            "conversion_rate:avg": SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
-                                       column("lead_count"), column("row_count")),
-        }
 
     def _where(self):
         return SQL("p.active")
