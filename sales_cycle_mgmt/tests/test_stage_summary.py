@@ -62,22 +62,25 @@ class StageSummaryCase(SalesCycleCommon):
         self.assertTrue(stays, "the scenario ended stays")
         self.assertEqual(summary, stays)
 
-    def assertSameGroups(self, model, spec, user=None):
-        """The pivot's groups read from the summary are the ones read stay by stay."""
+    def assertSameGroups(self, model, spec, user=None, summed=True):
+        """The pivot's groups read from the summary are the ones read row by row
+        (``summed``: the summary answers, not the rows, as the rules allow)."""
         model = model.with_user(user) if user else model
         groupby, aggregates = spec
-        summed = model._read_group([], groupby, aggregates)
+        self.assertEqual(model._rollup_applies([], groupby, aggregates), summed)
+        self.assertFalse(model._rollup_applies(ROW_BY_ROW, groupby, aggregates))
+        groups = model._read_group([], groupby, aggregates)
         row_by_row = model._read_group(ROW_BY_ROW, groupby, aggregates)
-        self.assertTrue(summed)
-        self.assertEqual(len(summed), len(row_by_row))
-        for got, expected in zip(summed, row_by_row, strict=True):
+        self.assertTrue(groups)
+        self.assertEqual(len(groups), len(row_by_row))
+        for got, expected in zip(groups, row_by_row, strict=True):
             self.assertEqual(got[0], expected[0])
             for value, reference in zip(got[1:], expected[1:], strict=True):
                 if isinstance(reference, float):
                     self.assertAlmostEqual(value, reference, places=6)
                 else:
                     self.assertEqual(value, reference)
-        return summed
+        return groups
 
 
 @tagged("post_install", "-at_install")
@@ -172,6 +175,7 @@ class TestStageSummary(StageSummaryCase):
                 [("stage_id", "=", self.stage_team1_1.id)])
             self.assertEqual(count, expected)
             self.assertSameGroups(model, spec, user=self.user_sales_manager)
+            self.assertSameGroups(model, spec, user=self.user_sales_salesman, summed=False)
 
 
 @tagged("post_install", "-at_install")
