@@ -255,6 +255,7 @@ def bench_reports(registry, args):
                     read(env, spec)
                     runs.append(time.perf_counter() - t)
             times[label, spec[0]] = runs
+            say(f"  {', '.join(f'{t:.3f}' for t in runs)} s")
     return rows, times
 
 
