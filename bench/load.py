@@ -278,7 +278,9 @@ class Server:
         self.workers = args.workers
         self.log = log
         odoo_bin = Path(odoo.__path__[0]).parent / "odoo-bin"
-        cmd = [sys.executable, str(odoo_bin), "-c", args.conf, "--db-filter", f"^({'|'.join(dbnames)})$",
+        # -d: the cron workers serve these databases only, not every one of the cluster
+        cmd = [sys.executable, str(odoo_bin), "-c", args.conf, "-d", ",".join(dbnames),
+               "--db-filter", f"^({'|'.join(dbnames)})$",
                "--http-interface", "127.0.0.1", "--http-port", str(self.port),
                "--gevent-port", str(free_port()), "--workers", str(args.workers),
                "--max-cron-threads", str(args.cron_threads), "--log-level", "info", "--logfile", ""]
