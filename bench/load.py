@@ -289,7 +289,7 @@ class Server:
                                          start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def wait_ready(self, timeout=120):
+    def wait_ready(self, timeout=600):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -297,8 +297,8 @@ class Server:
             try:
                 if requests.get(self.url + "/web/health", timeout=5).ok:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # listening, but still loading the databases (-d preloads them)
             time.sleep(0.5)
         raise RuntimeError(f"Odoo did not start in {timeout} s (log: {self.log})")
 
