@@ -519,7 +519,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     config.parse_config(["-c", args.conf, "--log-level=warn"], setup_logging=True)
     log_dir = Path(os.path.dirname(os.path.abspath(args.conf)))
-    work_dir = log_dir / "bench-load"
+    work_dir = log_dir / f"bench-load-{args.prefix}"  # runs of other prefixes may go on at once
     work_dir.mkdir(exist_ok=True)
     stock_db, addon_db = f"{args.prefix}_stock", f"{args.prefix}_addon"
     info = {"stock_db": stock_db, "addon_db": addon_db, "load_start": f"{os.getloadavg()[0]:.2f}"}
@@ -539,7 +539,7 @@ def main(argv=None):
         info["order"] = ", ".join("stock" if db == stock_db else "addon" for db in order)
         seconds = max(args.duration // args.segments, 5)
         since = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(seconds=1)
-        server = Server(args, [stock_db, addon_db], log_dir / "bench-load-server.log")
+        server = Server(args, [stock_db, addon_db], work_dir / "server.log")
         runs = defaultdict(list)
         try:
             server.wait_ready()
