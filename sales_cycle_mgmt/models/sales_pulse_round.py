@@ -95,11 +95,13 @@ class SalesPulseRound(models.Model):
     def _answers_sudo(self):
         return self.env["survey.user_input"].sudo().search([("sales_pulse_round_id", "in", self.ids)])
 
-    def _scrub_answers(self):
-        """Neutral authorship and timestamps on every answer of the rounds and their
-        lines, no messages or followers: nothing left to compare with the invitations.
-        A submitted answer gets a token nobody knows: one captured before is dead."""
-        answers = self._answers_sudo()
+    def _scrub_answers(self, answers=None):
+        """Neutral authorship and timestamps on ``answers`` (default: every answer
+        of the rounds) and their lines, no messages or followers: nothing left to
+        compare with the invitations. A submitted answer gets a token nobody
+        knows: one captured before is dead. A submit scrubs its own answer only,
+        so that invitees submitting at the same moment never wait for each other."""
+        answers = self._answers_sudo() if answers is None else answers.sudo()
         if not answers:
             return
         self.env.flush_all()

@@ -52,6 +52,15 @@ class SurveySurvey(models.Model):
                     survey=survey.title, settings=", ".join(dict.fromkeys(wrong)),
                 ))
 
+    def _has_attempts_left(self, partner, email, invite_token):
+        # A pulse answer names nobody, so stock would count every anonymous
+        # answer of the survey as the same person's attempt and refuse all but
+        # the first respondent; each invitation is answered once instead
+        # (sales.pulse.invitation: its answer in progress, then responded).
+        if not (partner or email or invite_token) and self._pulse_campaigns():
+            return True
+        return super()._has_attempts_left(partner, email, invite_token)
+
     def _check_pulse_survey_size(self):
         """A pulse survey stays short: answered every few weeks, it must take a minute."""
         for survey in self:

@@ -43,7 +43,7 @@ class SurveyUserInput(models.Model):
         pulse = self.sudo().filtered("sales_pulse_round_id")
         if pulse:
             self.env["sales.pulse.invitation"].sudo()._record_answers(pulse)
-            pulse.sales_pulse_round_id._scrub_answers()
+            pulse.sales_pulse_round_id._scrub_answers(pulse)
         return result
 
     def _notify_new_participation_subscribers(self):

@@ -1,3 +1,4 @@
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
 from . import test_cron_concurrency
@@ -52,6 +53,50 @@ class TestPulseCronConcurrency(TransactionCase):
             def cleanup(env):
                 users = env["res.users"].browse(user_ids)
                 env["mail.mail"].search([("recipient_ids", "in", users.partner_id.ids)]).unlink()
+                env["sales.pulse.campaign"].browse(campaign_id).unlink()
+                partners = users.partner_id
+                users.unlink()
+                partners.unlink()
+            self._run_in_new_transaction(cleanup)
+
+    def test_submit_waits_for_no_other_answer_in_progress(self):
+        """Invitees submit at the same moment: a submit writes its own answer
+        only, so it never waits for (or deadlocks with) another one's, which
+        its respondent's browser may be saving right then."""
+        def setup(env):
+            users = env["res.users"].create([
+                {"name": f"Submitting rep {i}", "login": f"pulse_submitting_{i}",
+                 "email": f"pulse.submitting{i}@example.com",
+                 "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)]}
+                for i in range(2)
+            ])
+            campaign = env["sales.pulse.campaign"].create({
+                "name": "Submitting pulse",
+                "survey_id": env.ref("sales_cycle_mgmt.survey_sales_pulse").id,
+                "enps_question_id": env.ref("sales_cycle_mgmt.survey_sales_pulse_q_enps").id,
+                "user_ids": [(6, 0, users.ids)],
+            })
+            pulse_round = campaign.sudo()._open_round(fields.Date.today(), send=False)
+            answers = [invitation._start_answer().id for invitation in pulse_round.invitation_ids]
+            return campaign.id, users.ids, answers
+
+        campaign_id, user_ids, (mine, other) = self._run_in_new_transaction(setup)
+        try:
+            with self.registry.cursor() as other_cr, self.registry.cursor() as cr:
+                # the other respondent's submit holds its answer's row
+                other_cr.execute("SELECT id FROM survey_user_input WHERE id = %s FOR UPDATE", [other])
+                cr.execute("SET LOCAL lock_timeout = '3s'")
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                answer = env["survey.user_input"].browse(mine)
+                answer._save_lines(env.ref("sales_cycle_mgmt.survey_sales_pulse_q_enps"), "8")
+                answer._mark_done()
+                env.flush_all()
+                self.assertEqual(answer.state, "done")
+                cr.rollback()
+                other_cr.rollback()
+        finally:
+            def cleanup(env):
+                users = env["res.users"].browse(user_ids)
                 env["sales.pulse.campaign"].browse(campaign_id).unlink()
                 partners = users.partner_id
                 users.unlink()

@@ -76,6 +76,27 @@ class TestPulseLink(PulseCommon, HttpCase):
         self.assertEqual(self.env["survey.user_input"].sudo().search_count(
             [("sales_pulse_round_id", "=", self.round.id)]), 1)
 
+    def test_invitees_answering_at_the_same_time_are_all_counted(self):
+        """Three invitees open their links, then submit one after the other:
+        an answer submitted while others are in progress does not use up
+        their one attempt (pulse answers name nobody)."""
+        reps = self.reps_a[:3]
+        started = {}
+        for rep in reps:
+            self.authenticate(rep.login, rep.login)
+            link = f"/sales_pulse/{self._invitation(self.round, rep).sudo().access_token}"
+            response = self.url_open(link, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, rep.login)
+            started[rep] = response.headers["Location"]
+        scores = {q: 7 if q == self.q_enps else 3 for q in self.survey.question_ids - self.q_comment}
+        for rep in reps:
+            self.authenticate(rep.login, rep.login)
+            self._submit_through_the_survey_pages(started[rep], scores)
+        self.env.invalidate_all()
+        self.assertEqual(self.round.invitation_ids.filtered("responded").user_id, reps)
+        self.assertEqual(self.env["survey.user_input"].sudo().search_count(
+            [("sales_pulse_round_id", "=", self.round.id), ("state", "=", "done")]), 3)
+
     def test_survey_results_page_does_not_show_pulse_answers(self):
         self._answer(self.round, self.rep, 2, comment="Pulse comment nobody may read")
         # a plain answer of the same survey does show: the page works, pulse answers are left out
