@@ -94,7 +94,14 @@ class SalesFollowup(models.Model):
     def write(self, vals):
         self._check_survey_fields_untouched([vals])
         check_readable_links(self, [vals], LINK_FIELDS)
-        return super().write(vals)
+        closing = self.browse()
+        if vals.get("state") in ("done", "cancelled"):
+            closing = self.filtered(lambda f: f.state == "planned")
+        if vals.get("state") == "done" and not vals.get("date_done"):
+            vals = dict(vals, date_done=fields.Date.context_today(self))
+        res = super().write(vals)
+        closing._after_closing()
+        return res
 
     def _check_survey_fields_untouched(self, vals_list):
         if self.env.su:
@@ -249,36 +256,51 @@ class SalesFollowup(models.Model):
         """Done by hand: its activity is marked done with the outcome as feedback."""
         if any(f.state != "planned" for f in self):
             raise UserError(self.env._("Only planned follow-ups can be marked done."))
-        activities = self.activity_id.filtered("active")
         self._mark_done(outcome)
-        if activities:
-            activities.with_context(sales_followup_syncing=True).action_feedback(
-                feedback=outcome or False
-            )
-        return True
+        return self._reload_screen()
 
     def _mark_done(self, outcome):
-        vals = {"state": "done", "date_done": fields.Date.context_today(self)}
+        vals = {"state": "done"}
         if outcome:
             vals["outcome"] = outcome
         self.write(vals)
 
     def action_cancel(self):
         self._cancel()
-        return True
+        return self._reload_screen()
 
     def _cancel(self):
-        self.activity_id.filtered("active").unlink()
         # an unanswered survey link stops working: the survey refuses expired answers
         self.user_input_id.filtered(lambda a: a.state != "done").sudo().write(
             {"deadline": fields.Datetime.now() - timedelta(seconds=1)}
         )
         self.write({"state": "cancelled"})
 
+    def _after_closing(self):
+        """Done or cancelled, whatever the path (button, activity, customer
+        answer, write): no open activity is left behind, and the one-on-one
+        agendas drop the follow-up."""
+        activities = self.activity_id.filtered("active")
+        if activities:
+            done = self.filtered(lambda f: f.state == "done" and f.activity_id in activities)
+            # one feedback per distinct outcome, not one call per follow-up
+            for outcome, group in done.grouped("outcome").items():
+                group.activity_id.with_context(sales_followup_syncing=True).action_feedback(
+                    feedback=outcome or False
+                )
+            (activities - done.activity_id).unlink()
+        self.env["sales.one.on.one.topic"]._resolve_followups(self)
+
     def action_reset_planned(self):
         self.filtered(lambda f: f.state == "cancelled").write({"state": "planned", "date_done": False})
         self._schedule_activities()
-        return True
+        return self._reload_screen()
+
+    def _reload_screen(self):
+        """The screen the button was clicked on reloads: opened in a dialog
+        from the opportunity, the opportunity's next follow-up and chatter
+        show the change at once."""
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_open_lead(self):
         self.ensure_one()
@@ -356,10 +378,6 @@ class SalesFollowup(models.Model):
                 "nps_score": score, "nps_bucket": bucket, "nps_comment": comment or False,
             })
             followup._mark_done(self.env._("Customer answered %(score)s/10.", score=score))
-            if followup.activity_id.active:
-                followup.activity_id.with_context(sales_followup_syncing=True).action_feedback(
-                    feedback=followup.outcome
-                )
             if followup.partner_id:
                 followup.partner_id.sudo().write({
                     "nps_last_score": score,

@@ -100,3 +100,17 @@ class SalesOneOnOneTopic(models.Model):
             raise AccessError(self.env._(
                 "A one-on-one topic cannot move to another series: add it to that series instead."
             ))
+
+    @api.model
+    def _resolve_followups(self, followups):
+        """Follow-ups done or cancelled leave the agendas: their open suggested
+        topics go, or are done when someone wrote notes or a skill on them."""
+        if not followups:
+            return
+        topics = self.sudo().search([
+            ("followup_id", "in", followups.ids), ("origin", "=", "overdue_followup"),
+            ("done", "=", False),
+        ])
+        worked_on = topics.filtered(lambda t: t.notes or t.skill_id)
+        worked_on.write({"done": True})
+        (topics - worked_on).unlink()

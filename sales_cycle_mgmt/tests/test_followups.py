@@ -229,6 +229,34 @@ class TestFollowups(SalesCycleCommon):
         self.assertFalse(activity.active, "the activity is done (archived) too")
         self.assertEqual(activity.feedback, "Customer happy")
 
+    def test_a_closed_followup_keeps_no_open_activity_whatever_closes_it(self):
+        with self.mock_datetime_and_now(self.win_day):
+            leads = self._create_opportunities(3, partner_id=self.customer.id)
+            leads.action_set_won()
+        firsts = [lead.followup_ids.sorted("date_due")[0] for lead in leads]
+        activities = [followup.activity_id for followup in firsts]
+        self.assertTrue(all(activities))
+        firsts[0]._mark_done("Called")  # the path of the customer's answer and of demo data
+        firsts[1].with_user(self.user_sales_salesman).write({"state": "done"})
+        firsts[2].with_user(self.user_sales_salesman).write({"state": "cancelled"})
+        self.assertFalse(activities[0].active, "done with the follow-up")
+        self.assertEqual(activities[0].feedback, "Called")
+        self.assertFalse(activities[1].active)
+        self.assertFalse(activities[2].exists(), "a cancelled follow-up's activity goes")
+        open_activities = self.env["mail.activity"].search([
+            ("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+        ])
+        self.assertFalse(open_activities & (activities[0] | activities[1]))
+
+    def test_demo_followups_done_in_the_past_have_no_open_activity(self):
+        lead = self._won_lead(when=datetime.now() - timedelta(days=60))
+        lead.followup_ids.activity_id.unlink()
+        lead.followup_ids.unlink()  # as the demo deals, won before the addon planned anything
+        self.Followup._demo_generate()
+        done = self.Followup.search([("state", "=", "done")])
+        self.assertTrue(done)
+        self.assertFalse(done.activity_id.filtered("active"))
+
     def test_overdue_flag_is_refreshed_daily(self):
         lead = self._won_lead()
         onboarding = lead.followup_ids.sorted("date_due")[0]

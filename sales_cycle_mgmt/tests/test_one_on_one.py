@@ -249,6 +249,32 @@ class TestOneOnOne(OneOnOneCommon):
             self.assertEqual(nxt.topic_ids.filtered("lead_id").carried_count, 1, "carried, not duplicated")
             self.assertEqual(len(nxt.topic_ids), 2)
 
+    def test_followups_done_or_cancelled_leave_the_agenda(self):
+        with freeze_time(self.NOW):
+            lead = self.env["crm.lead"].create(
+                {"name": "Won deal", "type": "opportunity", "user_id": self.member.id}
+            )
+            followups = self.env["sales.followup"].create([
+                {"name": name, "lead_id": lead.id, "kind": "check_in", "user_id": self.member.id,
+                 "date_due": self.NOW.date() - timedelta(days=3)}
+                for name in ("Onboarding call", "Check-in", "Renewal talk")
+            ])
+            series = self._series()
+            session = self._planned(series)
+            topics = session.topic_ids
+            self.assertEqual(topics.followup_id, followups)
+            worked_on = topics.filtered(lambda t: t.followup_id == followups[2])
+            worked_on.with_user(self.manager).notes = "Ask about the budget"
+            followups[0].with_user(self.member).action_done("Called")
+            followups[1].with_user(self.member).action_cancel()
+            followups[2].with_user(self.member).action_done()
+            self.assertEqual(session.topic_ids, worked_on, "untouched suggestions are gone")
+            self.assertTrue(worked_on.done, "a topic someone wrote on stays, done")
+            session.with_user(self.manager).action_suggest_topics()
+            self.assertEqual(session.topic_ids, worked_on, "nothing suggested again")
+            session.action_mark_held()
+            self.assertFalse(self._planned(series).topic_ids, "nothing carried over")
+
     def test_suggestions_only_name_deals_the_manager_may_open(self):
         with freeze_time(self.NOW):
             lead = self.env["crm.lead"].create({
