@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -57,3 +59,19 @@ class TestUiTours(HttpCase):
         action = self.env.ref("sales_cycle_mgmt.sales_followup_action")
         self.start_tour(f"/odoo/action-{action.id}", "sales_cycle_mgmt_followup_tour", login="scm_tour_rep")
         self.assertEqual(onboarding.state, "done")
+
+    def test_salesperson_sees_overdue_followups_and_marks_one_done_from_the_opportunity(self):
+        leads = self.env["crm.lead"].create([
+            {"name": name, "type": "opportunity", "user_id": self.rep.id,
+             "team_id": self.env.ref("sales_team.team_sales_department").id}
+            for name in ("SCM Overdue Deal", "SCM Future Deal")
+        ])
+        leads.action_set_won()
+        overdue = leads[0].followup_ids.filtered(lambda f: f.kind == "onboarding")
+        overdue.date_due = date(2020, 1, 15)
+        self.start_tour("/odoo/crm", "sales_cycle_mgmt_followup_lead_tour", login="scm_tour_rep")
+        self.assertEqual(overdue.state, "done")
+        self.assertFalse(overdue.activity_id.active)
+        self.assertEqual(leads[0].next_followup_date, min(
+            leads[0].followup_ids.filtered(lambda f: f.state == "planned").mapped("date_due")
+        ))
