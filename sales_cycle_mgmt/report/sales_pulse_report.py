@@ -1,4 +1,6 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -59,3 +61,24 @@ class SalesPulseReport(models.Model):
 
     def _where(self):
         return SQL("r.state = 'closed'")
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """Nothing to show because of who is looking, while closed rounds have
+        results: say it is an access limit, not missing data."""
+        # the web client loads actions as superuser: look as the user
+        viewer = self.with_user(self.env.user)
+        if viewer.env.user.has_group("sales_team.group_sale_manager") or viewer.search_count([], limit=1):
+            return super().get_empty_list_help(help_message)
+        company_ids = [False, *self.env.companies.ids]
+        if not self.sudo().search_count([("company_id", "in", company_ids)], limit=1):
+            return super().get_empty_list_help(help_message)
+        if viewer.env["crm.team"].search_count([("user_id", "=", self.env.uid)], limit=1):
+            title = self.env._("No closed round asked the teams you lead yet")
+        else:
+            title = self.env._("Pulse results are for team leaders and sales managers")
+        body = self.env._(
+            "Closed rounds have results, but you see only those of the sales teams you lead; "
+            "the other teams' results are for sales managers."
+        )
+        return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (title, body)
