@@ -41,7 +41,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     sales_cycle_benchmark_min_samples = fields.Integer(
-        "Won Stays for a Benchmark",
+        "Won Deals to Learn From",
         config_parameter=setting_key("benchmark_min_samples"),
         default=SETTING_DEFAULTS["benchmark_min_samples"],
         help="A stage's benchmark shows, and a stage with automatic days to rot rots after "
@@ -74,6 +74,16 @@ class ResConfigSettings(models.TransientModel):
                 ))
             if settings.sales_cycle_followup_horizon_days < 0:
                 raise ValidationError(self.env._("The follow-up horizon cannot be negative."))
+
+    def set_values(self):
+        res = super().set_values()
+        # stock stores a 0 as no parameter at all, which reads back as the default
+        Param = self.env["ir.config_parameter"].sudo()
+        for field in self._fields.values():
+            key = getattr(field, "config_parameter", None)
+            if key and key.removeprefix("sales_cycle_mgmt.") in SETTING_DEFAULTS and self[field.name] == 0:
+                Param.set_param(key, "0")
+        return res
 
     @api.constrains("sales_content_question_gap_threshold")
     def _check_sales_content_settings(self):

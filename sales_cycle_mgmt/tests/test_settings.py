@@ -1,3 +1,8 @@
+import pathlib
+import re
+
+from lxml import etree
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -59,3 +64,37 @@ class TestSettings(TransactionCase):
         self.assertEqual(get_setting(self.env, "followup_horizon_days"), 7)
         with self.assertRaises(KeyError):
             get_setting(self.env, "unknown_setting")
+
+    def test_zero_is_stored_and_read_as_zero(self):
+        field = self._fields()["followup_horizon_days"]
+        self.env["res.config.settings"].create({field.name: 0}).execute()
+        self.assertEqual(self.readers["followup_horizon_days"](), 0, "0: the activity on the due date")
+        self.assertEqual(self.env["res.config.settings"].create({})[field.name], 0)
+
+    def test_settings_are_a_block_of_their_own_after_the_stock_crm_ones(self):
+        arch = etree.fromstring(
+            self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        [crm_app] = arch.xpath("//app[@name='crm']")
+        blocks = crm_app.findall("block")
+        self.assertEqual(blocks[-1].get("name"), "sales_cycle_settings", "last, not between stock blocks")
+        ours = {field.name for field in self._fields().values()}
+        for block in blocks:
+            names = {node.get("name") for node in block.iter("field")}
+            self.assertEqual(bool(names & ours), block is blocks[-1], block.get("title"))
+        self.assertEqual({node.get("name") for node in blocks[-1].iter("field")}, ours)
+
+    def test_defaults_are_those_the_settings_and_the_readme_state(self):
+        arch = etree.fromstring(
+            self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        readme = (pathlib.Path(__file__).parents[1] / "readme" / "CONFIGURE.rst").read_text()
+        readme = " ".join(readme.split())
+        for name, field in self._fields().items():
+            with self.subTest(setting=name):
+                [setting] = arch.xpath(f"//setting[.//field[@name='{field.name}']]")
+                default = SETTING_DEFAULTS[name]
+                self.assertIn(f"Default: {default}.", setting.get("help"))
+                label = setting.get("string")
+                self.assertRegex(readme, rf"\*{re.escape(label)}\*[^*]*\(default {default}\b",
+                                 "the README names the setting as the screen does, with its default")
