@@ -39,3 +39,4 @@ from . import test_sample_sizes
 from . import test_snapshot_button
 from . import test_stage_summary
 from . import test_role_screens
+from . import test_list_headers
