@@ -235,7 +235,7 @@ class CrmLead(models.Model):
         """Close the open stay and open one in the new stage for every lead of
         ``self`` that changed stage since ``stages_before`` ({lead id: stage};
         None on create, where every lead enters its first stage), with the
-        history's two statements for the whole batch, whatever its size
+        history's one statement for the whole batch, whatever its size
         (``sales.cycle.stage.history._record_moves``).
 
         Everything a stay holds (stage, phase, team, salesperson, company,
