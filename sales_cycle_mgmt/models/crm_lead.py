@@ -11,6 +11,9 @@ from .cron_progress import commit_progress, try_cron_lock
 
 # context key of a sales manager's confirmed move past an exit gate
 GATE_BYPASS_KEY = "sales_cycle_gate_bypass"
+# a win of one deal (the won button, a drag to a won stage) plans its follow-ups
+# at once; a write that wins more leaves them to the planning cron
+FOLLOWUP_INLINE_WINS = 1
 
 
 class CrmLead(models.Model):
@@ -65,6 +68,11 @@ class CrmLead(models.Model):
         help="Phases of the stages the lead has been in; the funnel counts from them.",
     )
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
+    # won in bulk: the planning cron plans the after-sales follow-ups
+    followups_pending = fields.Boolean(
+        "Follow-ups Being Planned", readonly=True, copy=False,
+        help="The deal was won with many others: its after-sales follow-ups are being planned.",
+    )
     next_followup_date = fields.Date(
         "Next Follow-up", compute="_compute_next_followup_date", store=True,
         help="Due date of the next planned after-sales follow-up.",
@@ -83,6 +91,9 @@ class CrmLead(models.Model):
         "sales.customer.question", "sales_customer_question_lead_rel", "lead_id", "question_id",
         string="Customer Questions", groups="sales_team.group_sale_salesman",
     )
+
+    # the planning cron's queue: the deals it has still to plan
+    _followups_pending_idx = models.Index("(id) WHERE followups_pending")
 
     @api.depends("stage_id.cycle_phase_id")
     def _compute_cycle_phase_id(self):
@@ -199,11 +210,22 @@ class CrmLead(models.Model):
                 won |= lead
             elif old["is_won"] and not new["is_won"]:
                 lost |= lead
-        if won:
+        if len(won) > FOLLOWUP_INLINE_WINS:
+            won._defer_followups(True)
+            self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan").sudo()._trigger()
+        elif won:
             self.env["sales.followup"].sudo()._plan_for_won_leads(won)
         if lost:
+            # not planned yet: the cron must not plan them any more
+            lost.filtered("followups_pending")._defer_followups(False)
             self.env["sales.followup"].sudo()._cancel_for_lost_leads(lost)
         return res
+
+    def _defer_followups(self, pending):
+        """Flag (or unflag) the leads for the planning cron, as a plain cache
+        write: it rides on the UPDATE that writes the stage."""
+        with self.env.protecting([self._fields["followups_pending"]], self):
+            self.followups_pending = pending
 
     # ------------------------------------------------------------
     # STAGE HISTORY
@@ -213,7 +235,7 @@ class CrmLead(models.Model):
         """Close the open stay and open one in the new stage for every lead of
         ``self`` that changed stage since ``stages_before`` ({lead id: stage};
         None on create, where every lead enters its first stage), with the
-        history's two statements for the whole batch, whatever its size
+        history's one statement for the whole batch, whatever its size
         (``sales.cycle.stage.history._record_moves``).
 
         Everything a stay holds (stage, phase, team, salesperson, company,

@@ -7,13 +7,14 @@ _logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = zlib.crc32(b"sales_cycle_mgmt") & 0x7FFFFFFF
 
 
-def commit_progress(env, processed):
+def commit_progress(env, processed, remaining=None):
     """Commit a cron batch and report progress, as ``ir.cron._commit_progress``
     does, but only inside a scheduled run: called from a shell, a button or a
     test, the batches stay in the caller's transaction. Returns the remaining
-    time of the cron run (infinite outside one)."""
+    time of the cron run (infinite outside one). ``remaining``, when
+    known, lets the scheduler run the job again soon if it stops short."""
     if env.context.get("ir_cron_progress_id"):
-        return env["ir.cron"]._commit_progress(processed)
+        return env["ir.cron"]._commit_progress(processed, remaining=remaining)
     return float("inf")
 
 

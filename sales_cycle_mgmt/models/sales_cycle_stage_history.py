@@ -144,12 +144,40 @@ class SalesCycleStageHistory(models.Model):
         moved at)], noting where each lead went, then open the stays of
         ``opens`` [(lead id, stage, phase, team, salesperson, company, date in,
         direction)] (none where the lead's open stay is in that stage already)
-        and note their phase among the phases the lead reached: two statements
-        for any number of leads (the partial unique index on open stays needs
-        the close to land before the insert). Returns [(lead id, direction)]
-        of the stays opened by a move."""
-        if closes:
-            self.env.cr.execute(SQL("""
+        and note their phase among the phases the lead reached: one statement
+        for any number of leads. Returns [(lead id, direction)] of the stays
+        opened by a move."""
+        if not opens:
+            if closes:
+                self.env.cr.execute(SQL("WITH closed AS (%s) SELECT 1", self._close_stays_sql(closes)))
+            return []
+        # the partial unique index on open stays must see a stay closed before
+        # the insert checks it: the insert waits for the close (an InitPlan)
+        # and the row the close replaced no longer counts as open
+        closed = SQL("closed AS (%s),", self._close_stays_sql(closes)) if closes else SQL()
+        after_close = SQL("WHERE (SELECT count(*) FROM closed) >= 0") if closes else SQL()
+        self.env.cr.execute(SQL("""
+          WITH %s opened AS (
+            INSERT INTO sales_cycle_stage_history
+                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
+                    date_in, direction)
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                                 %s::int[], %s::timestamp[], %s::varchar[])
+              %s
+                ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
+            RETURNING lead_id, cycle_phase_id, direction
+          ), reached AS (
+            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+            SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+          )
+            SELECT lead_id, direction FROM opened WHERE direction != 'first'
+        """, closed, *_columns(opens), after_close))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _close_stays_sql(self, closes):
+        return SQL("""
                 UPDATE sales_cycle_stage_history h
                    SET date_out = GREATEST(m.moved_at, h.date_in),
                        duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
@@ -159,26 +187,8 @@ class SalesCycleStageHistory(models.Model):
                        AS m(lead_id, stage_id, direction, moved_at)
                  WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
                    AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
-            """, *_columns(closes), [row[0] for row in closes]))
-        if not opens:
-            return []
-        self.env.cr.execute(SQL("""
-          WITH opened AS (
-            INSERT INTO sales_cycle_stage_history
-                   (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, direction)
-            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                                 %s::int[], %s::timestamp[], %s::varchar[])
-                ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
-            RETURNING lead_id, cycle_phase_id, direction
-          ), reached AS (
-            INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
-            SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
-            ON CONFLICT DO NOTHING
-          )
-            SELECT lead_id, direction FROM opened WHERE direction != 'first'
-        """, *_columns(opens)))
-        return self.env.cr.fetchall()
+             RETURNING h.id
+            """, *_columns(closes), [row[0] for row in closes])
 
     @api.model
     def _last_stages(self, lead_ids):

@@ -449,6 +449,48 @@ class SalesFollowup(models.Model):
                     return
 
     @api.model
+    def _cron_plan_won_leads(self, batch_size=200):
+        """Plan the follow-ups of the deals won many at once (crm.lead flags
+        them), a batch per transaction. Each batch takes its leads off the
+        queue with the rows locked (SKIP LOCKED: a lead being written elsewhere
+        waits for the next run), so a lead is planned by one transaction only,
+        and a lead that left won meanwhile is not planned at all."""
+        job = "sales.followup._cron_plan_won_leads"
+        if not try_cron_lock(self.env, job):
+            return
+        Lead = self.env["crm.lead"]
+        while True:
+            Lead.flush_model(["followups_pending"])
+            self.env.cr.execute(SQL("""
+                WITH due AS (
+                    SELECT id FROM crm_lead WHERE followups_pending
+                     ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+                )
+                UPDATE crm_lead l SET followups_pending = FALSE
+                  FROM due WHERE l.id = due.id AND l.followups_pending
+             RETURNING l.id
+            """, limit=batch_size))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            Lead.invalidate_model(["followups_pending"])
+            if not ids:
+                self.env.cr.execute("SELECT 1 FROM crm_lead WHERE followups_pending LIMIT 1")
+                if self.env.cr.fetchone():
+                    # the leads left are being written elsewhere: come back soon
+                    self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan").sudo()._trigger(
+                        fields.Datetime.now() + timedelta(minutes=1)
+                    )
+                break
+            won = Lead.browse(ids).filtered(lambda lead: lead.won_status == "won")
+            if won:
+                self.sudo()._plan_for_won_leads(won)
+            self.env.cr.execute("SELECT count(*) FROM crm_lead WHERE followups_pending")
+            remaining = self.env.cr.fetchone()[0]
+            if not commit_progress(self.env, len(ids), remaining=remaining) or not try_cron_lock(
+                self.env, job
+            ):
+                break
+
+    @api.model
     def _demo_generate(self):
         """Demo data: the won demo deals get their follow-ups, the past ones
         done (some late), the satisfaction surveys sent and answered."""

@@ -10,6 +10,7 @@ CRONS = (
     "sales_cycle_mgmt.ir_cron_stage_benchmarks",
     "sales_cycle_mgmt.ir_cron_flag_stalled",
     "sales_cycle_mgmt.ir_cron_followup_process",
+    "sales_cycle_mgmt.ir_cron_followup_plan",
     "sales_cycle_mgmt.ir_cron_snapshot_take",
     "sales_cycle_mgmt.ir_cron_pulse_run",
     "sales_cycle_mgmt.ir_cron_one_on_one_schedule",

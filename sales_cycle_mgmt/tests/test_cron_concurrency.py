@@ -153,6 +153,7 @@ class TestCronConcurrency(TransactionCase):
                 for i in range(4)
             ])
             leads.write({"stage_id": stage_won.id})
+            env["sales.followup"]._cron_plan_won_leads()  # won at once: planned by the cron
             followups = env["sales.followup"].search([("lead_id", "in", leads.ids)])
             # everything due today: activities and surveys are all to do
             followups.write({"date_due": env.cr.now().date()})
@@ -190,3 +191,39 @@ class TestCronConcurrency(TransactionCase):
                 ).unlink()
                 env["res.partner"].browse(partner_id).unlink()
             self._run_in_new_transaction(cleanup)
+
+    def test_two_planning_runs_at_once_plan_each_deal_won_at_once_once(self):
+        def setup(env):
+            stage_won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
+            leads = env["crm.lead"].create([
+                {"name": f"Won at once {i}", "type": "opportunity",
+                 "user_id": env.ref("base.user_admin").id}
+                for i in range(30)
+            ])
+            leads.write({"stage_id": stage_won.id})
+            return leads.ids
+
+        lead_ids = self._run_in_new_transaction(setup)
+        try:
+            self.assertFalse(self._run_twice_at_once(
+                lambda env: env["sales.followup"]._cron_plan_won_leads(batch_size=7)
+            ))
+            self.assertFalse(self._run_twice_at_once(
+                lambda env: self._run_as_scheduled(env, "sales_cycle_mgmt.ir_cron_followup_plan")
+            ))
+
+            def check(env):
+                leads = env["crm.lead"].browse(lead_ids)
+                per_lead = {lead.id: len(lead.followup_ids) for lead in leads}
+                activities = env["mail.activity"].search_count([
+                    ("res_model", "=", "crm.lead"), ("res_id", "in", lead_ids),
+                ])
+                return per_lead, activities, any(leads.mapped("followups_pending"))
+
+            per_lead, activities, pending = self._run_in_new_transaction(check)
+            steps = len(self.env.ref("sales_cycle_mgmt.followup_plan_default").template_ids)
+            self.assertEqual(per_lead, dict.fromkeys(lead_ids, steps), "each deal planned once")
+            self.assertEqual(activities, 30, "one activity each, for the step within the horizon")
+            self.assertFalse(pending)
+        finally:
+            self._run_in_new_transaction(lambda env: env["crm.lead"].browse(lead_ids).unlink())

@@ -111,6 +111,107 @@ class TestFollowups(SalesCycleCommon):
         self.assertEqual(lead.won_status, "lost")
         self.assertEqual(set(lead.followup_ids.mapped("state")), {"cancelled"})
 
+    # --- deals won many at once: planned by the cron ----------------------
+
+    def _win_at_once(self, leads):
+        with self.mock_datetime_and_now(self.win_day):
+            leads.write({"stage_id": self.stage_team1_won.id})
+        self.env.flush_all()
+
+    def _run_planning_cron(self, when=None):
+        """As the scheduler runs it: the job's row locked, its own cursor (on
+        the test's transaction)."""
+        with self.enter_registry_test_mode(), \
+                self.mock_datetime_and_now(when or self.win_day + timedelta(hours=1)):
+            self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan").method_direct_trigger()
+        self.env.invalidate_all()
+
+    def test_deals_won_many_at_once_are_planned_by_the_triggered_cron(self):
+        cron = self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        leads = self._create_opportunities(3, partner_id=self.customer.id)
+        self._win_at_once(leads)
+        self.assertFalse(leads.followup_ids, "left to the cron")
+        self.assertEqual(leads.mapped("followups_pending"), [True] * 3)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the cron is triggered"
+        )
+        arch = self.env["crm.lead"].get_view(view_type="form")["arch"]
+        self.assertIn("o_sales_cycle_followups_pending", arch, "the form says they are being planned")
+        self._run_planning_cron()
+        for lead in leads:
+            self.assertFalse(lead.followups_pending)
+            self.assertEqual(
+                lead.followup_ids.sorted("date_due").mapped("date_due"),
+                [date(2026, 3, 5), date(2026, 4, 1), date(2026, 4, 16), date(2026, 5, 31), date(2027, 1, 26)],
+                "dated from the win, not from the cron's run",
+            )
+            self.assertEqual(len(lead.followup_ids.activity_id), 1, "the onboarding's activity")
+            self.assertTrue(self.env["mail.message"].search_count([
+                ("model", "=", "crm.lead"), ("res_id", "=", lead.id),
+                ("body", "ilike", "after-sales follow-ups planned"),
+            ]))
+        self._run_planning_cron()
+        self.assertEqual(len(leads.followup_ids), 15, "a second run plans nothing more")
+
+    def test_a_deal_leaving_won_before_the_cron_ran_is_never_planned(self):
+        leads = self._create_opportunities(3, partner_id=self.customer.id)
+        self._win_at_once(leads)
+        leads[0].write({"stage_id": self.stage_team1_2.id})
+        leads[1].write({"stage_id": self.stage_team1_2.id})
+        leads[1].action_set_lost()
+        self.assertEqual(leads.mapped("won_status"), ["pending", "lost", "won"])
+        self.assertEqual(leads.mapped("followups_pending"), [False, False, True])
+        self._run_planning_cron()
+        self.assertFalse((leads[0] | leads[1]).followup_ids)
+        self.assertEqual(len(leads[2].followup_ids), 5)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", leads[:2].ids)]
+        )
+        self.assertFalse(activities)
+
+    def test_a_deal_leaving_won_after_the_cron_ran_ends_with_nothing_planned(self):
+        leads = self._create_opportunities(3, partner_id=self.customer.id)
+        self._win_at_once(leads)
+        self._run_planning_cron()
+        self.assertEqual(len(leads.followup_ids), 15)
+        leads.write({"stage_id": self.stage_team1_2.id})
+        self.assertEqual(set(leads.followup_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(leads.followup_ids.activity_id.filtered("active"))
+        self._run_planning_cron()
+        self.assertEqual(set(leads.followup_ids.mapped("state")), {"cancelled"})
+
+    def test_deals_won_twice_before_the_cron_ran_are_planned_once(self):
+        leads = self._create_opportunities(3, partner_id=self.customer.id)
+        self._win_at_once(leads)
+        leads.write({"stage_id": self.stage_team1_2.id})
+        self._win_at_once(leads)
+        self._run_planning_cron()
+        self._run_planning_cron()
+        self.assertEqual(len(leads.followup_ids), 15)
+        self.assertEqual(len(leads.followup_ids.activity_id), 3)
+        # won again after the cron planned them: the cancelled steps come back
+        leads.write({"stage_id": self.stage_team1_2.id})
+        self._win_at_once(leads)
+        self._run_planning_cron()
+        self.assertEqual(len(leads.followup_ids), 15)
+        self.assertEqual(set(leads.followup_ids.mapped("state")), {"planned"})
+        self.assertEqual(len(leads.followup_ids.activity_id.filtered("active")), 3)
+
+    def test_winning_many_deals_costs_the_same_queries_for_5_and_50(self):
+        def queries(count):
+            leads = self._create_opportunities(count, partner_id=self.customer.id)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            leads.write({"stage_id": self.stage_team1_won.id})
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            return self.env.cr.sql_log_count - before
+
+        queries(5)  # warms the caches both counts rely on
+        self.assertEqual(queries(5), queries(50))
+
     def test_team_plan_wins_over_the_default(self):
         team_plan = self.env["mail.activity.plan"].create({
             "name": "Team 1 plan", "res_model": "crm.lead", "team_id": self.sales_team_1.id,

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
@@ -104,6 +105,27 @@ class TestStageHistory(SalesCycleCommon):
         self.assertEqual(
             self.History.search_count([("lead_id", "in", hundred.ids), ("date_out", "=", False)]),
             100,
+        )
+
+    def test_a_move_closes_and_opens_the_stays_in_one_statement(self):
+        leads = self._create_opportunities(20)
+        self.env.flush_all()
+        statements = []
+        execute = self.env.cr.execute
+
+        def logged(query, params=None, log_exceptions=True):
+            statements.append(str(query.code if hasattr(query, "code") else query))
+            return execute(query, params, log_exceptions)
+
+        with patch.object(self.env.cr, "execute", logged):
+            leads.write({"stage_id": self.stage_team1_2.id})
+            self.env.flush_all()
+        on_history = [q for q in statements if "sales_cycle_stage_history" in q]
+        self.assertEqual(len(on_history), 1, on_history)
+        self.assertEqual(self.History.search_count([("lead_id", "in", leads.ids)]), 40)
+        self.assertEqual(
+            self.History.search([("lead_id", "in", leads.ids), ("date_out", "=", False)]).stage_id,
+            self.stage_team1_2,
         )
 
     def test_deleting_a_lead_deletes_its_stays(self):
