@@ -35,6 +35,8 @@ TARGET = ROOT / "sales_cycle_mgmt" / "data" / "files" / "sales_cycle_dashboard.j
 VERSION = "18.5.10"  # spreadsheet data version of Odoo 19's own dashboards
 
 WON = [["won_status", "=", "won"]]
+# a won stage holds no time in stage (the deal's cycle ended there)
+OPEN_STAGES = [["stage_id.is_won", "=", False]]
 
 # (label, model, measure, sample, domain): one pivot each, its total shown in a
 # scorecard (the report defines each figure once: the dashboard adds no domain
@@ -54,7 +56,7 @@ CHARTS = [
     ("Funnel: leads reaching each phase", "sales.cycle.funnel.report", "odoo_bar", "lead_count",
      ["cycle_phase_id"], [], False, "sales_cycle_funnel_report_action"),
     ("Average days in stage", "sales.cycle.stage.report", "odoo_bar", "duration_days",
-     ["stage_id"], [], False, "sales_cycle_stage_report_action"),
+     ["stage_id"], OPEN_STAGES, False, "sales_cycle_stage_report_action"),
     ("Days to win, by closing month", "sales.cycle.report", "odoo_line", "days_to_win",
      ["date_closed:month"], WON, False, "sales_cycle_report_action"),
     ("Win rate by sales team (%)", "sales.cycle.report", "odoo_bar", "win_rate",

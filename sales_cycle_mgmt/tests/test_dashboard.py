@@ -56,6 +56,22 @@ class TestDashboard(SalesCycleCommon):
                           [("lead_id", "in", leads.ids)], [], "win_rate")
         self.assertEqual(rate[0]["win_rate:avg"], 100.0, "won leads, the two others still open")
 
+    def test_days_in_stage_chart_lists_only_stages_deals_stay_in(self):
+        """A won stage has no time in stage: no empty bar for it."""
+        leads = self._create_opportunities(2)
+        leads.action_set_won()
+        self.env.flush_all()
+        won_stages = self.env["crm.stage"].search([("is_won", "=", True)])
+        chart = next(c for c in _figures(self.data) if c["type"].startswith("odoo_")
+                     and c["metaData"]["resModel"] == "sales.cycle.stage.report"
+                     and c["metaData"]["measure"] == "duration_days")
+        groups = self._read(self.user_sales_manager, chart["metaData"]["resModel"],
+                            chart["searchParams"]["domain"], chart["metaData"]["groupBy"],
+                            chart["metaData"]["measure"])
+        shown = {group["stage_id"][0] for group in groups if group["stage_id"]}
+        self.assertTrue(shown, "the leads' first stage shows")
+        self.assertFalse(shown & set(won_stages.ids))
+
     def test_key_figures_are_the_reports_over_opportunities_only(self):
         """Each key figure reads the report's own field, with no domain of its
         own: the dashboard, the report as its action opens it and an
