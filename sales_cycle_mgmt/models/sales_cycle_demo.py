@@ -13,6 +13,8 @@ SNAPSHOT_WEEKS = 8
 # after-sales follow-ups are done, overdue and coming up
 WIN_DAYS_AGO = (100, 62, 36, 19, 2)
 ENPS_ANSWERS = (9, 10, 6, 8, 4, 9, 7, 10, 3, 8)
+# the mood improves over the weeks (weeks ago: added to each answer)
+ENPS_TREND = {8: -1, 6: 0, 4: 0, 2: 1}
 # one distinct comment per answer of the demo pulse rounds
 PULSE_COMMENTS = (
     "More time with customers, fewer internal reports.",
@@ -113,8 +115,9 @@ class SalesCycleDemo(models.AbstractModel):
         if len(path) > 2 and rng.random() < 0.3:
             # sent back once to the stage before, then forward again
             path[-1:-1] = [path[-1], path[-2]]
+        # some current stays outlast the usual (the benchmarks' p90): rotting deals
         end = won_at or now - timedelta(
-            days=rng.uniform(0.3, 1.5) * (path[-1].rotting_threshold_days or 5)
+            days=rng.uniform(0.3, 2.6) * (path[-1].rotting_threshold_days or 5)
         )
         dates = [end]
         for stage in reversed(path[:-1] if not won_at else path):
@@ -295,20 +298,20 @@ class SalesCycleDemo(models.AbstractModel):
     def _generate_followups(self):
         """The past follow-ups of the won demo deals: most done with their done
         action (the activity with them), a few days after they were due; the
-        satisfaction surveys sent and answered by the customers; the last week's
-        and one older follow-up left overdue, their activity still open."""
+        satisfaction surveys sent and answered by the customers; those of the last
+        twelve days left overdue, their activity still open."""
         Followup = self.env["sales.followup"]
         today = fields.Date.context_today(self)
         past = Followup.search([("state", "=", "planned"), ("date_due", "<", today)], order="date_due, id")
-        scores = (10, 3, 8, 9, 6)
+        scores = iter((9, 10, 6, 8, 3))
         for i, followup in enumerate(past):
-            if followup.date_due >= today - timedelta(days=7) or i == 3:
+            if followup.date_due >= today - timedelta(days=12):
                 continue  # overdue
             marker = self._last_message_id()
             if followup.kind == "satisfaction" and followup.partner_id.email:
                 followup._send_surveys()
                 answer = followup.user_input_id
-                answer._save_lines(followup.step_id._nps_question(), scores[i % len(scores)])
+                answer._save_lines(followup.step_id._nps_question(), next(scores, 7))
                 answer._mark_done()
             else:
                 followup.action_done(self.env._("Customer reached; all good so far."))
@@ -351,9 +354,9 @@ class SalesCycleDemo(models.AbstractModel):
                     answer = invitation._start_answer()
                     for question in questions:
                         if question == campaign.enps_question_id:
-                            # the mood improves over the weeks
-                            value = ENPS_ANSWERS[(i * 3 + weeks_ago) % len(ENPS_ANSWERS)] + (weeks_ago < 5)
-                            answer._save_lines(question, str(min(value, 10)))
+                            value = ENPS_ANSWERS[(i * 3 + weeks_ago * 2) % len(ENPS_ANSWERS)]
+                            value += ENPS_TREND[weeks_ago]
+                            answer._save_lines(question, str(max(0, min(value, 10))))
                         elif question.question_type == "scale":
                             answer._save_lines(question, str(1 + (i * 2 + question.sequence + weeks_ago) % 5))
                         elif question.question_type == "text_box" and (i + weeks_ago) % 3:
