@@ -81,7 +81,7 @@ class SalesCycleDemo(models.AbstractModel):
         for lead in leads - walked:  # lost in stock demo data: created a while ago, never moved
             rng = random.Random(lead.id)
             plans[lead.id] = (now - timedelta(days=rng.uniform(20, 80)), lead.stage_id, [])
-        self._start_leads(leads, plans)
+        self._start_leads(leads, plans, self._salespeople(walked))
         moves = sorted(
             (moved_at, lead_id, stage_id, kind)
             for lead_id, (_created, _stage, lead_moves) in plans.items()
@@ -104,6 +104,28 @@ class SalesCycleDemo(models.AbstractModel):
         self._replay_moves(moves)
         self.env["crm.stage"]._compute_benchmarks()
         self.env["crm.lead"]._cron_flag_stalled()
+
+    @api.model
+    def _salespeople(self, leads):
+        """{lead id: user}: the demo salespeople get pipelines of their own:
+        the unassigned leads, and every other opportunity of the administrator,
+        go round the members of the Sales team (and of Pre-Sales for its leads)."""
+        admin = self.env.ref("base.user_admin")
+        to_assign = leads.filtered(lambda lead: not lead.user_id or (
+            lead.user_id == admin and lead.type == "opportunity" and lead.id % 2
+            and not lead.stage_id.is_won
+        ))
+        teams = {
+            team: (team.member_ids - team.user_id - admin).sorted("id")
+            for team in self.env["crm.team"].search([("member_ids", "!=", False)])
+        }
+        default = self.env.ref("sales_team.team_sales_department")
+        owners = {}
+        for i, lead in enumerate(to_assign):
+            members = teams.get(lead.team_id) or teams.get(default)
+            if members:
+                owners[lead.id] = members[i % len(members)]
+        return owners
 
     @api.model
     def _lead_plan(self, lead, stages, won_at, now):
@@ -130,21 +152,30 @@ class SalesCycleDemo(models.AbstractModel):
         return created, path[0], moves
 
     @api.model
-    def _start_leads(self, leads, plans):
-        """Each lead as it was created: in the first stage of its plan, on the
-        day of its plan. Stock demo data creates the leads in their final
-        stage, today; the reset is not a move of the story, so it is written
-        without tracking, and the history is rebuilt from the (empty) stage
-        tracking by the install backfill: one open stay since creation."""
-        by_stage = defaultdict(list)
+    def _start_leads(self, leads, plans, owners):
+        """Each lead as it was created: in the first stage of its plan, with
+        its salesperson of ``owners``, on the day of its plan. Stock demo data
+        creates the leads in their final stage, today; the reset is not a move
+        of the story, so it is written without tracking, and the history is
+        rebuilt from the (empty) stage tracking by the install backfill: one
+        open stay since creation."""
+        # tracking still pending would compare with the reset and log it as a move
+        self.env.flush_all()
+        self.env.cr.flush()
+        groups = defaultdict(list)
         for lead in leads:
+            vals = {}
             stage = plans[lead.id][1]
             if lead.stage_id != stage:
-                by_stage[stage].append(lead.id)
-        for stage, lead_ids in by_stage.items():
-            self.env["crm.lead"].browse(lead_ids).with_context(tracking_disable=True).write({
-                "stage_id": stage.id, "probability": stage.sequence * 10 or 10,
-            })
+                vals["stage_id"] = stage.id
+                if lead.won_status == "won":
+                    vals["probability"] = 10.0  # out of won, to be won again
+            if lead.id in owners:
+                vals["user_id"] = owners[lead.id].id
+            if vals:
+                groups[tuple(sorted(vals.items()))].append(lead.id)
+        for vals, lead_ids in groups.items():
+            self.env["crm.lead"].browse(lead_ids).with_context(tracking_disable=True).write(dict(vals))
         self.env.flush_all()
         rows = [(lead.id, plans[lead.id][0]) for lead in leads]
         self.env.cr.execute(SQL(
