@@ -69,9 +69,9 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/sales_pulse_demo.xml",
         "demo/sales_cycle_demo.xml",
         "demo/sales_one_on_one_demo.xml",
-        "demo/sales_pulse_demo.xml",
         "demo/sales_content_demo.xml",
     ],
     "assets": {

@@ -34,3 +34,4 @@ from . import sales_content
 from . import sales_content_usage
 from . import sales_customer_question
 from . import mail_compose_message
+from . import sales_cycle_demo

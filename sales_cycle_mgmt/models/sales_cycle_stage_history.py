@@ -1,5 +1,3 @@
-import random
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -389,80 +387,6 @@ class SalesCycleStageHistory(models.Model):
         """, where))
         self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
-
-    @api.model
-    def _demo_generate_history(self):
-        """Demo data: give every demo lead a plausible past (stays over the last
-        months, some backward moves, won deals through every stage), then run
-        the nightly benchmarks and rotting check so every report shows data.
-        Deterministic: the same database gets the same history."""
-        leads = self.env["crm.lead"].with_context(active_test=False).search(
-            [("stage_id", "!=", False)], order="id"
-        )
-        open_stages = self.env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")
-        now = self.env.cr.now().replace(microsecond=0)
-        rows, lead_dates = [], []
-        for lead in leads:
-            rng = random.Random(lead.id)
-            path = [s for s in open_stages if s._is_before(lead.stage_id)]
-            if len(path) > 1 and rng.random() < 0.2:
-                path.insert(len(path) - 1, path[-1])  # went back once, came back
-                path.insert(len(path) - 1, path[-3])
-            path.append(lead.stage_id)
-            end = now - timedelta(days=rng.uniform(0.5, 20 if lead.won_status == "pending" else 90))
-            # walk backwards from the current stay
-            dates = [end]
-            for stage in reversed(path[:-1]):
-                base = stage.rotting_threshold_days or 5
-                dates.insert(0, dates[0] - timedelta(days=base * rng.uniform(0.3, 1.8)))
-            for i, stage in enumerate(path):
-                date_in = dates[i]
-                date_out = dates[i + 1] if i + 1 < len(path) else None
-                prev = path[i - 1] if i else None
-                direction = (
-                    "first" if not prev
-                    else "backward" if stage._is_before(prev)
-                    else "forward"
-                )
-                rows.append((
-                    lead.id, stage.id, stage.cycle_phase_id.id or None, lead.team_id.id or None,
-                    lead.user_id.id or None, lead.company_id.id or None, date_in, date_out,
-                    (date_out - date_in).total_seconds() / 86400 if date_out else None, direction,
-                ))
-            closed = dates[-1] if lead.won_status != "pending" else None
-            lead_dates.append((lead.id, dates[0], dates[-1], closed))
-        self.env.cr.execute(
-            "DELETE FROM sales_cycle_stage_history WHERE lead_id = ANY(%s)", [leads.ids]
-        )
-        if rows:
-            self.env.cr.execute(SQL(
-                """INSERT INTO sales_cycle_stage_history
-                       (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                        date_in, date_out, duration_days, max_duration_days, direction)
-                   SELECT r.lead, r.stage, r.phase, r.team, r.usr, r.company, r.din, r.dout,
-                          r.dur, r.dur, r.dir
-                     FROM unnest(%(lead)s::int[], %(stage)s::int[], %(phase)s::int[], %(team)s::int[],
-                                 %(user)s::int[], %(company)s::int[], %(din)s::timestamp[],
-                                 %(dout)s::timestamp[], %(dur)s::float[], %(dir)s::varchar[])
-                          AS r(lead, stage, phase, team, usr, company, din, dout, dur, dir)""",
-                **_named_columns(
-                    ("lead", "stage", "phase", "team", "user", "company", "din", "dout", "dur", "dir"),
-                    rows,
-                ),
-            ))
-            self.env.cr.execute(SQL(
-                """UPDATE crm_lead l
-                      SET create_date = d.created, date_last_stage_update = d.entered,
-                          date_closed = COALESCE(d.closed, l.date_closed)
-                     FROM unnest(%(ids)s::int[], %(created)s::timestamp[], %(entered)s::timestamp[],
-                                 %(closed)s::timestamp[]) AS d(id, created, entered, closed)
-                    WHERE l.id = d.id""",
-                **_named_columns(("ids", "created", "entered", "closed"), lead_dates),
-            ))
-        self._recompute_lead_figures(leads.ids)
-        self.env.invalidate_all()
-        self.env["crm.stage"]._compute_benchmarks()
-        self.env["crm.lead"]._cron_flag_stalled()
 
 
 def _columns(rows):

@@ -489,22 +489,3 @@ class SalesFollowup(models.Model):
                 self.env, job
             ):
                 break
-
-    @api.model
-    def _demo_generate(self):
-        """Demo data: the won demo deals get their follow-ups, the past ones
-        done (some late), the satisfaction surveys sent and answered."""
-        won = self.env["crm.lead"].search([("won_status", "=", "won")], order="id")
-        followups = self._plan_for_won_leads(won)
-        today = fields.Date.context_today(self)
-        scores = [10, 3, 8, 9]
-        for i, followup in enumerate(followups.filtered(lambda f: f.date_due < today)):
-            if followup.kind == "satisfaction" and followup.partner_id.email:
-                followup._send_surveys()
-                answer = followup.user_input_id
-                answer._save_lines(followup.step_id._nps_question(), scores[followup.lead_id.id % 4])
-                answer._mark_done()
-            elif i % 4 != 3:  # every fourth past follow-up is left overdue
-                followup._mark_done(self.env._("Done (demo)."))
-                followup.date_done = followup.date_due + timedelta(days=i % 3)
-        self._cron_process()

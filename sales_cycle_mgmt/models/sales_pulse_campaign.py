@@ -232,29 +232,3 @@ class SalesPulseCampaign(models.Model):
                 campaign._open_round(today)
                 if not commit_progress(self.env, 1):
                     return
-
-    def _demo_generate(self):
-        """Demo data: four past monthly rounds, each answered by most of the
-        audience (anonymously, through the invitations), then closed."""
-        today = fields.Date.context_today(self)
-        questions = self.survey_id.question_ids
-        for months_ago in (4, 3, 2, 1):
-            pulse_round = self._open_round(today - relativedelta(months=months_ago), send=False)
-            for i, invitation in enumerate(pulse_round.invitation_ids.sorted("id")):
-                if (i + months_ago) % 5 == 0:
-                    continue  # some never answer
-                answer = invitation._start_answer()
-                for question in questions:
-                    if question == self.enps_question_id:
-                        value = (10, 9, 7, 4, 8, 9, 6)[(i * 3 + months_ago) % 7] + (months_ago < 3)
-                        answer._save_lines(question, str(min(value, 10)))
-                    elif question.question_type == "scale":
-                        answer._save_lines(question, str(1 + (i + question.sequence + months_ago) % 5))
-                    elif question.question_type == "text_box" and i % 3 == 0:
-                        answer._save_lines(question, (
-                            "More time with customers, fewer reports.",
-                            "The new quotation templates save me an hour a week.",
-                            "Marketing leads need better qualification.",
-                        )[(i + months_ago) % 3])
-                answer._mark_done()
-            pulse_round._close()
