@@ -53,6 +53,8 @@ def uninstall(db):
     assert not errors, "\n".join(errors[-20:])
     assert module_state(db)[0] == "uninstalled"
     assert addon_tables(db) == set(), "uninstall must drop the addon's tables"
+    functions = query(db, "SELECT proname FROM pg_proc WHERE proname LIKE 'sales\\_cycle\\_%%'")
+    assert functions == [], "uninstall must drop the addon's SQL functions"
 
 
 def query(db, sql, params=None):
