@@ -238,7 +238,8 @@ class TestCustomerNpsSample(SalesContentCommon):
         win_day = datetime(2026, 3, 2, 10)
         with self.mock_datetime_and_now(win_day):
             leads = self._create_opportunities(MIN_SAMPLE, partner_id=customer.id)
-            leads.action_set_won()
+            for lead in leads:  # one by one, as salespeople win them
+                lead.action_set_won()
         with self.mock_datetime_and_now(datetime(2026, 4, 16, 6)):
             self.env["sales.followup"]._cron_process()
         surveys = leads.followup_ids.filtered(lambda f: f.kind == "satisfaction")

@@ -66,7 +66,8 @@ class TestUiTours(HttpCase):
              "team_id": self.env.ref("sales_team.team_sales_department").id}
             for name in ("SCM Overdue Deal", "SCM Future Deal")
         ])
-        leads.action_set_won()
+        for lead in leads:  # one by one, as salespeople win them
+            lead.action_set_won()
         overdue = leads[0].followup_ids.filtered(lambda f: f.kind == "onboarding")
         overdue.date_due = date(2020, 1, 15)
         self.start_tour("/odoo/crm", "sales_cycle_mgmt_followup_lead_tour", login="scm_tour_rep")
