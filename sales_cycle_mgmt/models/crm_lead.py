@@ -176,13 +176,20 @@ class CrmLead(models.Model):
         # a team or type change can move the stage too (crm recomputes it)
         stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
         stages_before = {lead.id: lead.stage_id for lead in self} if stage_moves else {}
+        if "checklist_done_ids" in vals and not (
+            self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack")
+        ):
+            super()._track_prepare(["checklist_done_ids"])
         if vals.get("stage_id") and "checklist_done_ids" in vals:
             # the form saves ticks and the statusbar's stage in one write: the
             # gate must see the ticks
             super().write({"checklist_done_ids": vals["checklist_done_ids"]})
             vals = {k: v for k, v in vals.items() if k != "checklist_done_ids"}
         if vals.get("stage_id"):
-            self._check_exit_gate(self.env["crm.stage"].browse(vals["stage_id"]))
+            new_stage = self.env["crm.stage"].browse(vals["stage_id"])
+            # the gate reads the stages left, crm the stage entered: one query
+            (self.stage_id | new_stage).mapped("checklist_gate")
+            self._check_exit_gate(new_stage)
             moving = self.browse(lead_id for lead_id, stage in stages_before.items()
                                  if stage.id != vals["stage_id"])
             reminded = moving.filtered("rotting_reminded_at")
@@ -386,6 +393,11 @@ class CrmLead(models.Model):
             "message": self._exit_gate_message(new_stage, blocked),
             "can_bypass": self._exit_gate_can_bypass(),
         }
+
+    def _track_prepare(self, fields_iter):
+        # the ticks are read for tracking by the writes that change them
+        # (write()), not before every tracked write of a lead
+        return super()._track_prepare(fname for fname in fields_iter if fname != "checklist_done_ids")
 
     def _mail_track(self, tracked_fields, initial_values):
         """Track a tick or untick as the ticks of that criterion's stage

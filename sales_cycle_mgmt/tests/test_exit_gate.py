@@ -110,6 +110,38 @@ class TestExitGate(ExitGateMixin, SalesCycleCommon):
         )
         self.assertEqual(lead.message_ids[0].author_id, self.user_sales_salesman.partner_id)
 
+    def test_ticks_saved_with_the_stage_are_tracked_with_it(self):
+        lead = self._create_opportunities(1).with_user(self.user_sales_salesman)
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # a lead is not tracked in the transaction creating it
+        # the form saves the ticks and the statusbar's stage in one write
+        lead.write({
+            "checklist_done_ids": [(6, 0, (self.budget | self.decision_maker).ids)],
+            "stage_id": self.stage_team1_2.id,
+        })
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = lead.sudo().message_ids[0].tracking_value_ids
+        self.assertEqual(
+            sorted(tracked.field_id.mapped("name")), ["checklist_done_ids", "stage_id"]
+        )
+        ticks = tracked.filtered(lambda t: t.field_id.name == "checklist_done_ids")
+        self.assertEqual(ticks.new_value_char, "Budget confirmed, Decision maker met")
+
+    def test_a_tracked_move_out_of_an_ungated_stage_reads_no_ticks(self):
+        lead = self._create_opportunities(1, stage=self.stage_gen_1)
+        lead.checklist_done_ids = self.budget
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+        with self.env.cr._enable_logging(), self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+            lead.write({"stage_id": self.stage_team1_2.id})
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        queries = [line for line in logs.output if "crm_lead_checklist_item_done_rel" in line]
+        self.assertEqual(queries, [], "the ticks are read by the writes that change them only")
+        self.assertEqual(lead.stage_id, self.stage_team1_2)
+
     def test_days_in_stage_is_never_negative(self):
         lead = self._create_opportunities(1)
         # the form's onchange stamps the stage date after the compute's "now"
