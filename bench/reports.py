@@ -219,8 +219,11 @@ def generate(registry, args):
 
 
 def read(env, spec):
+    """What the pivot asks the server (its sample sizes included, which the
+    addon's reports add to every average)."""
     model, groupby, aggregates = spec
-    return env[model].with_context(active_test=False)._read_group([], groupby, aggregates)
+    return env[model].with_context(active_test=False).formatted_read_grouping_sets(
+        [], [groupby], aggregates)
 
 
 def count_rows(env, model):

@@ -138,6 +138,9 @@ class SalesCycleStageReport(models.Model):
         return {
             "__count": count,
             "stay_count:sum": count,
+            # the sample sizes the report base asks with the averages
+            "timed_count:sum": SQL("SUM(%s)::int", column("days_count")),
+            "ended_count:sum": SQL("SUM(%s)::int", column("conversion_count")),
             "duration_days:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
                                      column("days_sum"), column("days_count")),
             "max_duration_days:max": SQL("MAX(%s)", column("days_max")),

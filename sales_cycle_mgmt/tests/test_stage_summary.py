@@ -187,6 +187,28 @@ class TestStageSummaryAccess(ExternalApiCase, StageSummaryCase):
         result = self.call_kw(user, model, "formatted_read_group", [[], groupby, aggregates])
         return {(g["stage_id"] or [False])[0]: g for g in result}
 
+    def test_the_pivot_and_graph_requests_of_a_manager_read_the_summary(self):
+        self._pipeline()
+        # what the views ask: the pivot's measures, the graph's, and the sample sizes
+        # the report base adds to every average
+        requests = [
+            ("sales.cycle.stage.history", "formatted_read_grouping_sets",
+             [[], [["stage_id"]], ["duration_days:avg", "max_duration_days:max", "__count"]]),
+            ("sales.cycle.stage.report", "formatted_read_grouping_sets",
+             [[], [["stage_id"]], ["conversion_rate:avg", "stay_count:sum", "duration_days:avg",
+                                   "__count"]]),
+            ("sales.cycle.stage.report", "formatted_read_group",
+             [[], ["stage_id"], ["conversion_rate:avg"]]),
+        ]
+        for model, method, args in requests:
+            with self.subTest(model=model, method=method), self.env.cr._enable_logging(), \
+                    self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                summed = self.call_kw(self.user_sales_manager, model, method, args)
+            self.assertTrue(any("sales_cycle_stage_summary" in line for line in logs.output),
+                            f"{model}.{method} read the stays one by one")
+            args = [ROW_BY_ROW, *args[1:]]
+            self.assertEqual(summed, self.call_kw(self.user_sales_manager, model, method, args))
+
     def test_pivot_groups_follow_the_record_rules(self):
         mine = self._create_opportunities(2)
         theirs = self._create_opportunities(3, user=self.user_sales_leads)
