@@ -56,8 +56,7 @@ TARGET_BACKFILL_RATIO = 2.0
 REPORTS = [
     ("sales.cycle.stage.history", ["stage_id"], ["duration_days:avg", "max_duration_days:max", "__count"]),
     ("sales.cycle.stage.report", ["stage_id"],
-     ["stay_count:sum", "duration_days:avg", "max_duration_days:max", "conversion_rate:avg",
-      "lost_count:sum"]),
+     ["conversion_rate:avg", "stay_count:sum", "duration_days:avg", "__count"]),
     ("sales.cycle.funnel.report", ["cycle_phase_id"],
      ["lead_count:sum", "conversion_rate:avg", "skipped:sum"]),
     ("sales.cycle.report", ["team_id"],

@@ -210,13 +210,17 @@ class CrmLead(models.Model):
         here: plan the after-sales follow-ups; lost after won cancels them."""
         res = super()._handle_won_lost(old_status_by_lead, new_status_by_lead)
         won, lost = self.browse(), self.browse()
+        statuses = {}  # the current stays' (a stay opened by this write has it already)
         for lead in self:
             old = old_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
             new = new_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
+            if old != new and lead.id in old_status_by_lead:
+                statuses[lead.id] = "won" if new["is_won"] else "lost" if new["is_lost"] else "pending"
             if new["is_won"] and not old["is_won"]:
                 won |= lead
             elif old["is_won"] and not new["is_won"]:
                 lost |= lead
+        self.env["sales.cycle.stage.history"]._record_lead_statuses(statuses)
         if len(won) > FOLLOWUP_INLINE_WINS:
             won._defer_followups(True)
             self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan").sudo()._trigger()
@@ -279,7 +283,7 @@ class CrmLead(models.Model):
             if new:
                 opens.append((
                     lead.id, new.id, new.cycle_phase_id.id, lead.team_id.id, lead.user_id.id,
-                    lead.company_id.id, moved_at, direction,
+                    lead.company_id.id, moved_at, direction, lead.won_status,
                 ))
         History = self.env["sales.cycle.stage.history"]
         opened = History._record_moves(closes if stages_before is not None else [], opens)

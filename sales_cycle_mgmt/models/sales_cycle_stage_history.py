@@ -54,6 +54,11 @@ class SalesCycleStageHistory(models.Model):
         [("forward", "Forward"), ("backward", "Backward")], readonly=True,
         help="How the lead left this stage: the direction of its next stay.",
     )
+    lead_status = fields.Selection(
+        [("pending", "Open"), ("won", "Won"), ("lost", "Lost")], "Lead Status", readonly=True,
+        help="The lead's status (as crm's won_status) while it is in this stage, kept when it "
+        "leaves: how the stage report tells a current stay from a deal won or lost there.",
+    )
     is_current = fields.Boolean(compute="_compute_is_current", search="_search_is_current")
     days = fields.Float(
         compute="_compute_days", digits=(16, 2),
@@ -87,7 +92,7 @@ class SalesCycleStageHistory(models.Model):
     # what the time-in-stage pivot reads from sales.cycle.stage.summary
     _rollup_fields = (
         "stage_id", "next_stage_id", "cycle_phase_id", "team_id", "user_id", "company_id",
-        "direction", "next_direction",
+        "direction", "next_direction", "lead_status",
     )
 
     @api.depends("date_out")
@@ -141,7 +146,7 @@ class SalesCycleStageHistory(models.Model):
         """Close the open stays of ``closes`` [(lead id, stage now, direction,
         moved at)], noting where each lead went, then open the stays of
         ``opens`` [(lead id, stage, phase, team, salesperson, company, date in,
-        direction)] (none where the lead's open stay is in that stage already)
+        direction, lead status)] (none where the lead's open stay is in that stage already)
         and note their phase among the phases the lead reached: one statement
         for any number of leads. Returns [(lead id, direction)] of the stays
         opened by a move."""
@@ -158,9 +163,9 @@ class SalesCycleStageHistory(models.Model):
           WITH %s opened AS (
             INSERT INTO sales_cycle_stage_history
                    (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
-                    date_in, direction)
+                    date_in, direction, lead_status)
             SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                                 %s::int[], %s::timestamp[], %s::varchar[])
+                                 %s::int[], %s::timestamp[], %s::varchar[], %s::varchar[])
               %s
                 ON CONFLICT (lead_id) WHERE date_out IS NULL DO NOTHING
             RETURNING lead_id, cycle_phase_id, direction
@@ -187,6 +192,19 @@ class SalesCycleStageHistory(models.Model):
                    AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
              RETURNING h.id
             """, *_columns(closes), [row[0] for row in closes])
+
+    @api.model
+    def _record_lead_statuses(self, statuses):
+        """Note the new status of each lead of ``statuses`` {lead id: status}
+        on its current stay, in one statement."""
+        if statuses:
+            self.env.cr.execute(SQL("""
+                UPDATE sales_cycle_stage_history h SET lead_status = s.status
+                  FROM unnest(%s::int[], %s::varchar[]) AS s(lead_id, status)
+                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
+                   AND h.lead_id = s.lead_id AND h.lead_status IS DISTINCT FROM s.status
+            """, list(statuses), list(statuses.values()), list(statuses)))
+            self.invalidate_model(["lead_status"])
 
     @api.model
     def _last_stages(self, lead_ids):
@@ -232,7 +250,8 @@ class SalesCycleStageHistory(models.Model):
         Stage = self.env["crm.stage"]
         self.env.cr.execute(SQL("""
             WITH todo AS (
-                SELECT l.id, l.create_date, l.stage_id, l.team_id, l.user_id, l.company_id
+                SELECT l.id, l.create_date, l.stage_id, l.team_id, l.user_id, l.company_id,
+                       l.won_status
                   FROM crm_lead l
                  WHERE l.stage_id IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history h WHERE h.lead_id = l.id)
@@ -275,7 +294,7 @@ class SalesCycleStageHistory(models.Model):
                 INSERT INTO sales_cycle_stage_history
                        (lead_id, stage_id, cycle_phase_id, team_id, user_id, company_id,
                         date_in, date_out, duration_days, max_duration_days, direction,
-                        next_stage_id, next_direction)
+                        next_stage_id, next_direction, lead_status)
                 SELECT o.lead_id, s.id, s.cycle_phase_id, t.team_id, t.user_id, t.company_id,
                        o.date_in, o.date_out, o.days, o.days,
                        CASE WHEN o.rn = 1 THEN 'first'
@@ -285,7 +304,8 @@ class SalesCycleStageHistory(models.Model):
                        ns.id,
                        CASE WHEN o.date_out IS NULL THEN NULL
                             WHEN %(went_back)s THEN 'backward'
-                            ELSE 'forward' END
+                            ELSE 'forward' END,
+                       t.won_status
                   FROM ordered o
                   JOIN todo t ON t.id = o.lead_id
              LEFT JOIN crm_stage s ON s.id = o.stage_id

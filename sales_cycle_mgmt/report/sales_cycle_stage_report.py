@@ -61,6 +61,15 @@ class SalesCycleStageReport(models.Model):
         "direction", "outcome",
     )
 
+    def _outcome_sql(self, next_direction, lead_status, is_won):
+        """The outcome of a stay from where it led and the lead's status, row
+        by row and bucket by bucket alike."""
+        return SQL("""CASE WHEN %(next)s = 'backward' THEN 'backward'
+                           WHEN %(next)s = 'forward' THEN 'forward'
+                           WHEN %(status)s = 'lost' THEN 'lost'
+                           WHEN %(status)s = 'won' AND %(is_won)s THEN 'won'
+                           ELSE 'open' END""", next=next_direction, status=lead_status, is_won=is_won)
+
     def _select(self):
         return SQL("""
             h.id AS id, h.id AS history_id, h.lead_id, h.stage_id, h.next_stage_id,
@@ -78,38 +87,31 @@ class SalesCycleStageReport(models.Model):
     def _from(self):
         return SQL("""
             sales_cycle_stage_history h
-            JOIN crm_lead l ON l.id = h.lead_id
             LEFT JOIN crm_stage s ON s.id = h.stage_id
             CROSS JOIN LATERAL (SELECT CASE WHEN s.is_won IS NOT TRUE THEN COALESCE(
                 h.duration_days, date_part('epoch', (now() AT TIME ZONE 'UTC') - h.date_in) / 86400.0
             ) END AS days) d
-            CROSS JOIN LATERAL (SELECT CASE
-                WHEN h.next_direction = 'backward' THEN 'backward'
-                WHEN h.next_direction = 'forward' THEN 'forward'
-                WHEN l.won_status = 'lost' THEN 'lost'
-                WHEN l.won_status = 'won' AND s.is_won THEN 'won'
-                ELSE 'open' END AS outcome) o
-        """)
+            CROSS JOIN LATERAL (SELECT %s AS outcome) o
+        """, self._outcome_sql(SQL("h.next_direction"), SQL("h.lead_status"), SQL("s.is_won")))
 
     def _where(self):
         return SQL("TRUE")
 
     def _rollup_query(self):
-        """Ended stays that moved on, summed up (their outcome is their way out;
-        no time in a won stage); the others, open ones first, row by row as the
-        report has them: their outcome hangs on the lead."""
+        """Stays summed up: those that moved on with their way out as outcome
+        and their time (none in a won stage), the open ones with their time
+        until now from their entry times and the lead's status as outcome; the
+        few ended ones without a way out or a time, row by row."""
         keys = SQL(", ").join(SQL.identifier(f) for f in self._rollup_fields)
-
-        def rows(condition):
-            return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), SQL(condition))
-
+        # open stays of a bucket: its stays but the ended ones (see _member)
+        open_count = SQL("(su.stay_count - su.days_count)")
+        timed = SQL("s.is_won IS NOT TRUE")
         return SQL("""
             SELECT su.stage_id, su.next_stage_id, su.cycle_phase_id, su.team_id, su.user_id,
                    su.company_id, su.direction, su.next_direction AS outcome,
                    su.days_count AS stay_count,
-                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_sum END AS days_sum,
-                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_count ELSE 0 END AS days_count,
-                   CASE WHEN s.is_won IS NOT TRUE THEN su.days_max END AS days_max,
+                   CASE WHEN %(timed)s THEN su.days_sum END AS days_sum,
+                   CASE WHEN %(timed)s THEN su.days_count ELSE 0 END AS days_count,
                    CASE WHEN su.next_direction = 'forward' THEN 100.0 * su.days_count
                         ELSE 0.0 END::float8 AS conversion_sum,
                    su.days_count AS conversion_count,
@@ -118,17 +120,27 @@ class SalesCycleStageReport(models.Model):
               LEFT JOIN crm_stage s ON s.id = su.stage_id
              WHERE su.next_direction IS NOT NULL
             UNION ALL
-            SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days,
-                   COALESCE(conversion_rate, 0.0), (conversion_rate IS NOT NULL)::int, lost_count
-              FROM (%(open)s) o
+            SELECT su.stage_id, su.next_stage_id, su.cycle_phase_id, su.team_id, su.user_id,
+                   su.company_id, su.direction, o.outcome, %(open)s,
+                   CASE WHEN %(timed)s THEN (%(open)s * EXTRACT(EPOCH FROM now() AT TIME ZONE 'UTC')
+                                             - su.date_in_sum) / 86400.0 END,
+                   CASE WHEN %(timed)s THEN %(open)s ELSE 0 END,
+                   0.0::float8,
+                   CASE WHEN o.outcome = 'lost' THEN %(open)s ELSE 0 END,
+                   CASE WHEN o.outcome = 'lost' THEN %(open)s ELSE 0 END
+              FROM (%(buckets)s) su
+              LEFT JOIN crm_stage s ON s.id = su.stage_id
+             CROSS JOIN LATERAL (SELECT %(outcome)s AS outcome) o
+             WHERE su.next_direction IS NULL AND %(open)s > 0
             UNION ALL
-            SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int, max_duration_days,
+            SELECT %(keys)s, 1, duration_days, (duration_days IS NOT NULL)::int,
                    COALESCE(conversion_rate, 0.0), (conversion_rate IS NOT NULL)::int, lost_count
-              FROM (%(unsettled)s) u
-        """, keys=keys, buckets=self.env["sales.cycle.stage.summary"]._buckets(),
-            open=rows("h.date_out IS NULL"),
-            unsettled=rows("h.date_out IS NOT NULL "
-                           "AND (h.next_direction IS NULL OR h.duration_days IS NULL)"))
+              FROM (SELECT %(select)s FROM %(from)s
+                     WHERE h.date_out IS NOT NULL
+                       AND (h.next_direction IS NULL OR h.duration_days IS NULL)) u
+        """, keys=keys, buckets=self.env["sales.cycle.stage.summary"]._buckets(), open=open_count,
+            timed=timed, outcome=self._outcome_sql(SQL("NULL"), SQL("su.lead_status"), SQL("s.is_won")),
+            select=self._select(), **{"from": self._from()})
 
     def _rollup_aggregates(self):
         def column(name):
@@ -143,7 +155,6 @@ class SalesCycleStageReport(models.Model):
             "ended_count:sum": SQL("SUM(%s)::int", column("conversion_count")),
             "duration_days:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
                                      column("days_sum"), column("days_count")),
-            "max_duration_days:max": SQL("MAX(%s)", column("days_max")),
             "conversion_rate:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)", column("conversion_sum"),
                                        column("conversion_count")),
             "lost_count:sum": SQL("SUM(%s)::int", column("lost_count")),

@@ -8,8 +8,10 @@ from .http_common import ExternalApiCase
 
 KEYS = ", ".join(SUMMARY_KEYS)
 TIME_IN_STAGE = (["stage_id"], ["duration_days:avg", "max_duration_days:max", "__count"])
-STAGE_REPORT = (["stage_id"], ["stay_count:sum", "duration_days:avg", "max_duration_days:max",
-                               "conversion_rate:avg", "lost_count:sum"])
+STAGE_REPORT = (["stage_id"], ["stay_count:sum", "duration_days:avg", "conversion_rate:avg",
+                               "lost_count:sum", "timed_count:sum", "ended_count:sum"])
+# the longest stay, open ones included, is not summed up: read row by row
+STAGE_REPORT_LONGEST = (["stage_id", "outcome"], ["stay_count:sum", "max_duration_days:max"])
 # a domain true of every stay that the summary cannot answer: the stays themselves are read
 ROW_BY_ROW = [("lead_id", "!=", False)]
 
@@ -48,17 +50,19 @@ class StageSummaryCase(SalesCycleCommon):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(f"""
-            SELECT {KEYS}, sum(stay_count), sum(days_count), round(sum(days_sum)::numeric, 6), max(days_max)
+            SELECT {KEYS}, sum(stay_count), sum(days_count), round(sum(days_sum)::numeric, 6), max(days_max),
+                   round(sum(date_in_sum)::numeric, 3)
               FROM sales_cycle_stage_summary GROUP BY {KEYS} HAVING sum(stay_count) != 0
         """)
-        summary = {row[:-4]: tuple(row[-4:]) for row in cr.fetchall()}
+        summary = {row[:-5]: tuple(row[-5:]) for row in cr.fetchall()}
         cr.execute(f"""
             SELECT {KEYS}, count(*), count(duration_days), round(sum(duration_days)::numeric, 6),
-                   max(duration_days)
+                   max(duration_days),
+                   round(COALESCE(sum(EXTRACT(EPOCH FROM date_in)) FILTER (WHERE date_out IS NULL), 0)::numeric, 3)
               FROM sales_cycle_stage_history WHERE date_out IS NULL OR duration_days IS NOT NULL
           GROUP BY {KEYS}
         """)
-        stays = {row[:-4]: tuple(row[-4:]) for row in cr.fetchall()}
+        stays = {row[:-5]: tuple(row[-5:]) for row in cr.fetchall()}
         self.assertTrue(stays, "the scenario ended stays")
         self.assertEqual(summary, stays)
 
@@ -95,6 +99,27 @@ class TestStageSummary(StageSummaryCase):
         for model, spec in ((self.History, TIME_IN_STAGE), (self.StageReport, STAGE_REPORT)):
             self.assertSameGroups(model, spec)
             self.assertSameGroups(model, spec, user=self.user_sales_manager)
+        self.assertSameGroups(self.StageReport, STAGE_REPORT_LONGEST, summed=False)
+
+    def test_current_stays_of_won_lost_and_restored_deals_by_outcome(self):
+        by_outcome = (["outcome"], ["stay_count:sum", "duration_days:avg", "lost_count:sum",
+                                    "conversion_rate:avg", "timed_count:sum", "ended_count:sum"])
+
+        def stays_by_outcome():
+            groups = self.assertSameGroups(self.StageReport, by_outcome)
+            return {outcome: count for outcome, count, *_rest in groups}
+
+        before = stays_by_outcome()
+        leads = self._pipeline()
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=30)):
+            after = stays_by_outcome()
+            self.assertEqual(after.get("lost", 0), before.get("lost", 0) + 1)
+            self.assertEqual(after.get("won", 0), before.get("won", 0) + 1)
+            leads[1].action_unarchive()
+            self.assertEqual(stays_by_outcome().get("lost", 0), before.get("lost", 0))
+            leads[2].action_set_lost()
+            self.assertEqual(stays_by_outcome().get("lost", 0), before.get("lost", 0) + 1)
+        self.assertSummaryExact()
 
     def test_merges_deletions_and_deleted_stages_keep_the_summary_exact(self):
         leads = self._pipeline()
@@ -207,7 +232,23 @@ class TestStageSummaryAccess(ExternalApiCase, StageSummaryCase):
             self.assertTrue(any("sales_cycle_stage_summary" in line for line in logs.output),
                             f"{model}.{method} read the stays one by one")
             args = [ROW_BY_ROW, *args[1:]]
-            self.assertEqual(summed, self.call_kw(self.user_sales_manager, model, method, args))
+            self.assertAlmostSame(summed, self.call_kw(self.user_sales_manager, model, method, args))
+
+    def assertAlmostSame(self, got, expected):
+        """Equal but for floats within a second and a half (in days, or %): the
+        current stays run until each request's now."""
+        if isinstance(expected, float):
+            self.assertAlmostEqual(got, expected, delta=2e-5)
+        elif isinstance(expected, (list, tuple)):
+            self.assertEqual(len(got), len(expected))
+            for g, e in zip(got, expected, strict=True):
+                self.assertAlmostSame(g, e)
+        elif isinstance(expected, dict):
+            self.assertEqual(got.keys(), expected.keys())
+            for key, value in expected.items():
+                self.assertAlmostSame(got[key], value)
+        else:
+            self.assertEqual(got, expected)
 
     def test_pivot_groups_follow_the_record_rules(self):
         mine = self._create_opportunities(2)
