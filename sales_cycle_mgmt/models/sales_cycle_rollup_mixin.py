@@ -27,6 +27,16 @@ class SalesCycleRollupMixin(models.AbstractModel):
     def _rollup_aggregates(self):
         raise NotImplementedError
 
+    def _rollup_total(self, column, cast="int"):
+        """A sum over the pre-summed rows' ``column``, as an aggregate of ``_rollup_aggregates``."""
+        return SQL("SUM(%s)::%s", SQL.identifier(self._table, column), SQL(cast))
+
+    def _rollup_average(self, total, count):
+        """An average over the pre-summed rows: the sum of their totals over the
+        sum of their counts."""
+        return SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
+                   SQL.identifier(self._table, total), SQL.identifier(self._table, count))
+
     def _rollup_applies(self, domain, groupby, aggregates, having=(), order=None):
         if self.env.context.get("sales_cycle_rollup"):
             return False

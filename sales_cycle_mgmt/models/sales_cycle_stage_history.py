@@ -128,17 +128,13 @@ class SalesCycleStageHistory(models.Model):
         """, keys=keys, buckets=self.env["sales.cycle.stage.summary"]._buckets())
 
     def _rollup_aggregates(self):
-        def column(name):
-            return SQL.identifier(self._table, name)
-
-        count = SQL("SUM(%s)::int", column("stay_count"))
+        longest = SQL("MAX(%s)", SQL.identifier(self._table, "days_max"))
         return {
-            "__count": count,
-            "duration_days:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
-                                     column("days_sum"), column("days_count")),
-            "duration_days:sum": SQL("SUM(%s)", column("days_sum")),
-            "max_duration_days:max": SQL("MAX(%s)", column("days_max")),
-            "duration_days:max": SQL("MAX(%s)", column("days_max")),
+            "__count": self._rollup_total("stay_count"),
+            "duration_days:avg": self._rollup_average("days_sum", "days_count"),
+            "duration_days:sum": self._rollup_total("days_sum", "float8"),
+            "max_duration_days:max": longest,
+            "duration_days:max": longest,
         }
 
     @api.model

@@ -143,19 +143,14 @@ class SalesCycleStageReport(models.Model):
             select=self._select(), **{"from": self._from()})
 
     def _rollup_aggregates(self):
-        def column(name):
-            return SQL.identifier(self._table, name)
-
-        count = SQL("SUM(%s)::int", column("stay_count"))
+        count = self._rollup_total("stay_count")
         return {
             "__count": count,
             "stay_count:sum": count,
             # the sample sizes the report base asks with the averages
-            "timed_count:sum": SQL("SUM(%s)::int", column("days_count")),
-            "ended_count:sum": SQL("SUM(%s)::int", column("conversion_count")),
-            "duration_days:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)",
-                                     column("days_sum"), column("days_count")),
-            "conversion_rate:avg": SQL("SUM(%s) / NULLIF(SUM(%s), 0)", column("conversion_sum"),
-                                       column("conversion_count")),
-            "lost_count:sum": SQL("SUM(%s)::int", column("lost_count")),
+            "timed_count:sum": self._rollup_total("days_count"),
+            "ended_count:sum": self._rollup_total("conversion_count"),
+            "duration_days:avg": self._rollup_average("days_sum", "days_count"),
+            "conversion_rate:avg": self._rollup_average("conversion_sum", "conversion_count"),
+            "lost_count:sum": self._rollup_total("lost_count"),
         }
