@@ -55,7 +55,7 @@ class SalesCycleStageHistory(models.Model):
         help="How the lead left this stage: the direction of its next stay.",
     )
     lead_status = fields.Selection(
-        [("pending", "Open"), ("won", "Won"), ("lost", "Lost")], "Lead Status", readonly=True,
+        [("pending", "Open"), ("won", "Won"), ("lost", "Lost")], readonly=True,
         help="The lead's status (as crm's won_status) while it is in this stage, kept when it "
         "leaves: how the stage report tells a current stay from a deal won or lost there.",
     )

@@ -58,7 +58,8 @@ class StageSummaryCase(SalesCycleCommon):
         cr.execute(f"""
             SELECT {KEYS}, count(*), count(duration_days), round(sum(duration_days)::numeric, 6),
                    max(duration_days),
-                   round(COALESCE(sum(EXTRACT(EPOCH FROM date_in)) FILTER (WHERE date_out IS NULL), 0)::numeric, 3)
+                   round(COALESCE(sum(EXTRACT(EPOCH FROM date_in)) FILTER (WHERE date_out IS NULL),
+                                  0)::numeric, 3)
               FROM sales_cycle_stage_history WHERE date_out IS NULL OR duration_days IS NOT NULL
           GROUP BY {KEYS}
         """)
