@@ -65,7 +65,9 @@ BENCH = Path(__file__).resolve().parent
 TARGET_MOVE_P95_RATIO = 1.2
 TARGET_THROUGHPUT_RATIO = 0.9
 MOVE_KIND = "stage move: web_save"
-READY_TIMEOUT = 600  # seconds for every user to log in before a segment's clock starts
+SESSION_CHECK = "session: get_session_info"  # request kinds of the locustfile
+LOGIN = "login: /web/session/authenticate"
+READY_TIMEOUT = 600  # seconds for every user to open their first screen before a segment's clock starts
 STOCK_REPORTS = [("crm.lead", "stage_id"), ("crm.lead", "user_id"), ("crm.lead", "team_id")]
 ADDON_REPORTS = STOCK_REPORTS + [
     ("sales.cycle.report", "team_id"), ("sales.cycle.stage.report", "stage_id"),
@@ -311,6 +313,25 @@ class Server:
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(visit, [db for db in dbnames for _ in range(2 * self.workers)]))
 
+    def open_sessions(self, db, logins):
+        """Logs each of ``logins`` (password = login) in to ``db`` once, as the
+        login page does (``/web/session/authenticate``), a few at a time: every
+        login costs Odoo's pbkdf2 rounds on a worker. Returns {login: session_id},
+        the cookie a browser keeps for the following visits."""
+        def login(name):
+            with requests.Session() as session:
+                response = session.post(f"{self.url}/web/session/authenticate", timeout=600, json={
+                    "jsonrpc": "2.0", "method": "call", "id": 1,
+                    "params": {"db": db, "login": name, "password": name}})
+                result = response.json().get("result") if response.ok else None
+                sid = session.cookies.get("session_id")
+                if not (result and result.get("uid") and sid):
+                    raise RuntimeError(f"{name} could not log in to {db}: {response.text[:300]}")
+                return name, sid
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return dict(pool.map(login, logins))
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -418,6 +439,13 @@ def summarize(runs):
     return times, failures, bodies, seconds
 
 
+def session_use(runs):
+    """How the users of ``runs`` got their session: reused or logged in again."""
+    kinds = Counter(kind for run in runs for kind, _at, _ms, outcome, _b in run["samples"] if outcome == "ok")
+    return (f"{kinds[SESSION_CHECK]} sessions checked, "
+            f"{kinds[LOGIN]} users logged in again (their session was gone)")
+
+
 def pct(values, q):
     if not values:
         return float("nan")
@@ -455,6 +483,8 @@ def report(args, info, sides, checks, retries):
     w(f"run: {args.duration} s per side in {args.segments} segments ({info['order']}); measured once "
       f"every user had started: stock {sides[stock]['seconds']:.0f} s, addon {sides[addon]['seconds']:.0f} s")
     w("set-up: " + ", ".join(f"{k} {v:.0f} s" for k, v in info["setup"].items()))
+    w(f"sessions: {info['logins']} logins before the first segment, one per user and database; then "
+      f"stock {session_use(sides[stock]['runs'])}; addon {session_use(sides[addon]['runs'])}")
     for db in (stock, addon):
         w(f"written by the load in {db}: " + ", ".join(f"{k} {v}" for k, v in info["happened"][db].items()))
     w("")
@@ -542,8 +572,18 @@ def main(argv=None):
         server = Server(args, [stock_db, addon_db], work_dir / "server.log")
         runs = defaultdict(list)
         try:
+            t = time.perf_counter()
             server.wait_ready()
             server.warm_up([stock_db, addon_db])
+            info["setup"]["server start"] = time.perf_counter() - t
+            t = time.perf_counter()
+            for db, plan in plans.items():
+                logins = sorted({*(r["login"] for r in plan["reps"]), *plan["managers"],
+                                 *(e["login"] for e in plan["employees"])})
+                say(f"logging {len(logins)} users in to {db} once, {args.workers} at a time")
+                plan["sessions"] = server.open_sessions(db, logins)
+            info["setup"]["logins"] = time.perf_counter() - t
+            info["logins"] = sum(len(p["sessions"]) for p in plans.values())
             addon_segment = 0
             for i, db in enumerate(order):
                 plan = dict(plans[db])
@@ -553,7 +593,13 @@ def main(argv=None):
                 say(f"segment {i + 1}/{len(order)}: {plan['side']}, {seconds} s, "
                     f"{len(plan['reps']) + len(plan['managers']) + len(plan['employees'])} users")
                 tag = f"{i + 1}-{plan['side']}"
-                runs[db].append(run_locust(venv, server, plan, seconds, args, work_dir, tag))
+                t = time.perf_counter()
+                run = run_locust(venv, server, plan, seconds, args, work_dir, tag)
+                runs[db].append(run)
+                ready = (f"every user on their first screen after {run['measuring_since'] - run['started']:.0f} s"
+                         if run["measuring_since"] else "the users never all reached their first screen")
+                say(f"segment {i + 1} took {time.perf_counter() - t:.0f} s: {ready}, "
+                    f"{session_use([run])}")
         finally:
             server.stop()
         retries = server_retries(server.log, [stock_db, addon_db])
@@ -563,7 +609,8 @@ def main(argv=None):
         sides = {}
         for db in (stock_db, addon_db):
             times, failures, bodies, measured = summarize(runs[db])
-            sides[db] = {"times": times, "failures": failures, "bodies": bodies, "seconds": measured}
+            sides[db] = {"times": times, "failures": failures, "bodies": bodies, "seconds": measured,
+                         "runs": runs[db]}
         report(args, info, sides, checks, retries)
         info["violations"] = sum(invariants.violations(c) for c in checks.values())
         info["failures"] = {db: sum(sides[db]["failures"].values()) for db in sides}
@@ -575,6 +622,9 @@ def main(argv=None):
                 "answered": info["happened"][addon_db].get("pulse invitations answered"),
                 "happened": info["happened"],
                 "requests": info["requests"],
+                "logins": info["logins"],
+                "logged_in_again": {db: sum(kind == LOGIN for run in sides[db]["runs"]
+                                            for kind, *_rest in run["samples"]) for db in sides},
                 "checks": {db: [(name, n) for name, _d, n, _s in checks[db]] for db in checks},
                 "errors": {db: [f"{k}: {o}: {sides[db]['bodies'][k, o]}" for k, o in sides[db]["failures"]]
                            for db in sides},

@@ -3,7 +3,8 @@ with a few users for a few seconds per side, then its SQL invariants.
 
 Salespeople move and win their deals, log questions and share content,
 a manager opens the reports and employees answer a pulse round, all at once
-through the web client's routes; afterwards every invariant of
+through the web client's routes, each with the session the benchmark opened
+for it once per database; afterwards every invariant of
 bench/loadtest/invariants.py holds, and no client got an HTTP 500, a
 serialization failure or any other error. No timing is asserted.
 
@@ -43,3 +44,6 @@ def test_bounded_load_keeps_every_invariant():
     assert result["violations"] == 0, report
     assert result["failures"] == {stock: 0, addon: 0}, (result["errors"], report)
     assert result["answered"] == 4, report
+    # each salesperson and the manager logged in once per database, before the load
+    assert result["logins"] == 2 * 5, report
+    assert result["logged_in_again"] == {stock: 0, addon: 0}, report
