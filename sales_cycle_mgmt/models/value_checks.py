@@ -6,13 +6,15 @@ from collections import defaultdict
 from odoo.exceptions import AccessError, ValidationError
 
 
-def check_readable(env, records):
-    """Refuse ``records`` unless the current user may read them all. The
-    superuser may link anything."""
+def check_readable(env, records, message=None):
+    """Refuse ``records`` unless the current user may read them all, saying
+    ``message`` if given. The superuser may link anything."""
     if env.su or not records:
         return
     records = records.with_env(env)
     forbidden = records - records._filtered_access("read")
+    if forbidden and message:
+        raise AccessError(message)
     if forbidden:
         raise AccessError(env._(
             "You cannot link %(model)s records you are not allowed to read (ids %(ids)s).",

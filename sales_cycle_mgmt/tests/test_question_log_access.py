@@ -56,3 +56,30 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.env.invalidate_all()
         self.assertFalse(self.lead.customer_question_ids)
         self.assertEqual(self.hidden_question.lead_ids, self.other_lead)
+
+    def test_a_question_just_asked_on_another_reps_deal_says_to_type_it_again(self):
+        """Two salespeople log the same new question at once: the one who saves
+        second picked it while nobody had asked it; it is now hidden to them."""
+        Log = "sales.customer.question.log"
+        question = self.Question.create({"name": "Can we pay yearly?"})
+        found = self.call_kw(self.rep, "sales.customer.question", "web_name_search", [], {
+            "name": "pay yearly", "specification": {"display_name": {}}, "limit": 8,
+        })
+        self.assertIn(question.id, [record["id"] for record in found])
+        question._register_askings(self.other_lead)  # the other salesperson saves first
+        error = self.call_kw_error(self.rep, Log, "web_save", [[], {
+            "lead_id": self.lead.id, "question_id": question.id,
+        }], {"specification": {}})
+        self.assertRefused(error)
+        self.assertIn("Type it again", error)
+        self.assertNotIn(self.other_lead.name, error)
+        # as told: typing the text logs it on the one question
+        question_id, _name = self.call_kw(self.rep, "sales.customer.question", "name_create",
+                                          ["can we pay yearly"])
+        [wizard] = self.call_kw(self.rep, Log, "web_save", [[], {
+            "lead_id": self.lead.id, "question_id": question_id,
+        }], {"specification": {}})
+        self.call_kw(self.rep, Log, "action_log", [[wizard["id"]]])
+        self.env.invalidate_all()
+        self.assertEqual(question.lead_ids, self.other_lead | self.lead)
+        self.assertEqual(question.ask_count, 2)

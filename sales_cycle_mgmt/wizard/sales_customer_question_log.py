@@ -3,9 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.value_checks import check_readable_links
-
-LINKS = ("lead_id", "question_id")
+from ..models.value_checks import check_readable, check_readable_links
 
 
 class SalesCustomerQuestionLog(models.TransientModel):
@@ -23,12 +21,24 @@ class SalesCustomerQuestionLog(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_readable_links(self, vals_list, LINKS)
+        self._check_links(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_readable_links(self, [vals], LINKS)
+        self._check_links([vals])
         return super().write(vals)
+
+    def _check_links(self, vals_list):
+        check_readable_links(self, vals_list, ["lead_id"])
+        # a question picked while nobody had asked it may have been logged on
+        # another salesperson's deal since, which hides it: typing it logs it
+        check_readable(self.env, self.question_id.browse(
+            {vals["question_id"] for vals in vals_list if vals.get("question_id")}
+        ), self.env._(
+            "This question cannot be picked: it is asked on deals you cannot see (another "
+            "salesperson may have just logged it on theirs). Type it again to log it on this "
+            "opportunity."
+        ))
 
     def action_log(self):
         self.ensure_one()
