@@ -596,7 +596,8 @@ def main(argv=None):
                 t = time.perf_counter()
                 run = run_locust(venv, server, plan, seconds, args, work_dir, tag)
                 runs[db].append(run)
-                ready = (f"every user on their first screen after {run['measuring_since'] - run['started']:.0f} s"
+                ready = ("every user on their first screen after "
+                         f"{run['measuring_since'] - run['started']:.0f} s"
                          if run["measuring_since"] else "the users never all reached their first screen")
                 say(f"segment {i + 1} took {time.perf_counter() - t:.0f} s: {ready}, "
                     f"{session_use([run])}")
