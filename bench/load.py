@@ -169,6 +169,10 @@ def generate_team(registry, args):
             "member_ids": [(6, 0, reps[t::args.teams].ids)],
         } for t in range(args.teams)])
         open_stages = env["crm.stage"].search([("is_won", "=", False)], order="sequence, id")
+        # every deal's customer, whom content is sent to on both sides
+        customers = env["res.partner"].create([{
+            "name": f"Contact {n}", "email": f"contact{n}@company{n}.example.com",
+        } for n in range(len(reps) * args.leads_per_rep)])
         vals = []
         for i, rep in enumerate(reps):
             for j in range(args.leads_per_rep):
@@ -178,8 +182,7 @@ def generate_team(registry, args):
                     "team_id": teams[i % args.teams].id,
                     "stage_id": open_stages[rng.randrange(len(open_stages))].id,
                     "expected_revenue": rng.randrange(1000, 100000), "priority": str(rng.randrange(4)),
-                    "partner_name": f"Company {n}", "contact_name": f"Contact {n}",
-                    "email_from": f"contact{n}@company{n}.example.com",
+                    "partner_id": customers[n].id, "partner_name": f"Company {n}",
                 })
         env["crm.lead"].create(vals)
         env.cr.execute("""
@@ -243,6 +246,8 @@ def read_plan(db, side, args):
                 "max_requests": args.max_requests, "employees": [], "questions": QUESTIONS,
                 "reports": STOCK_REPORTS, "content_ids": [], "pulse_questions": [],
                 "employee_spread": max(args.duration / args.segments / 2, 1)}
+        cr.execute("SELECT id, partner_id FROM crm_lead WHERE name LIKE 'Load deal %%'")
+        plan["customers"] = {str(lead_id): partner_id for lead_id, partner_id in cr.fetchall()}
         if side == "addon":
             # the bench owns this database: the links are read where only the system reads them
             cr.execute("""

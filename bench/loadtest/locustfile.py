@@ -305,8 +305,9 @@ class Salesperson(OdooUser):
             if not action:
                 return
             ctx = {**self.ctx, **action["context"]}
-        else:  # stock: the same composer, with a text of one's own
+        else:  # stock: the same composer to the same customer, with a text of one's own
             ctx = {**self.ctx, "default_model": "crm.lead", "default_res_ids": [lead_id],
+                   "default_partner_ids": [PLAN["customers"][str(lead_id)]],
                    "default_composition_mode": "comment", "default_subject": "Our guide",
                    "default_body": "<p>What to know at this stage.</p>"}
         saved = self.call_kw("content: composer web_save", "mail.compose.message", "web_save", [[], {}],
