@@ -6,7 +6,8 @@ def post_init_hook(env):
 def uninstall_hook(env):
     """Keep the reminders the addon scheduled as plain to-dos: its activity
     types go with it, and an activity cannot outlive its type. Drop the
-    functions of the stage summary's triggers, which Odoo does not know of."""
+    functions of its triggers (the stage summary's, the phases reached by a
+    lead), which Odoo does not know of."""
     types = env["ir.model.data"].sudo().search([
         ("module", "=", "sales_cycle_mgmt"), ("model", "=", "mail.activity.type"),
     ]).mapped("res_id")
@@ -21,7 +22,7 @@ def uninstall_hook(env):
     env.cr.execute("""
         DO $$ DECLARE fn regprocedure; BEGIN
             FOR fn IN SELECT oid::regprocedure FROM pg_proc
-                             WHERE proname LIKE 'sales\\_cycle\\_stage\\_summary\\_%'
+                             WHERE proname LIKE 'sales\\_cycle\\_%'
             LOOP
                 EXECUTE 'DROP FUNCTION IF EXISTS ' || fn || ' CASCADE';
             END LOOP;

@@ -67,6 +67,9 @@ class CrmLead(models.Model):
         "Phases Reached", readonly=True, copy=False,
         help="Phases of the stages the lead has been in; the funnel counts from them.",
     )
+    # the same phases as one value (their ids, ascending), which the funnel
+    # groups leads by: kept by triggers on the phases reached (init)
+    cycle_phases_reached_key = fields.Char(readonly=True, copy=False)
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
     # won in bulk: the planning cron plans the after-sales follow-ups
     followups_pending = fields.Boolean(
@@ -94,6 +97,37 @@ class CrmLead(models.Model):
 
     # the planning cron's queue: the deals it has still to plan
     _followups_pending_idx = models.Index("(id) WHERE followups_pending")
+
+    def init(self):
+        res = super().init()
+        # whatever writes the phases reached (a move, the backfill, a deleted
+        # lead or phase) writes their key on the lead in the same statement
+        self.env.cr.execute("""
+            CREATE OR REPLACE FUNCTION sales_cycle_lead_phases_reached() RETURNS trigger
+            LANGUAGE plpgsql AS $body$ BEGIN
+                UPDATE crm_lead l SET cycle_phases_reached_key = k.phases
+                  FROM (SELECT c.lead_id, (SELECT string_agg(r.phase_id::text, ',' ORDER BY r.phase_id)
+                                             FROM crm_lead_cycle_phase_reached_rel r
+                                            WHERE r.lead_id = c.lead_id) AS phases
+                          FROM (SELECT DISTINCT lead_id FROM changed) c) k
+                 WHERE l.id = k.lead_id AND l.cycle_phases_reached_key IS DISTINCT FROM k.phases;
+                RETURN NULL;
+            END $body$;
+            CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_insert AFTER INSERT
+                ON crm_lead_cycle_phase_reached_rel REFERENCING NEW TABLE AS changed
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached();
+            CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_delete AFTER DELETE
+                ON crm_lead_cycle_phase_reached_rel REFERENCING OLD TABLE AS changed
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached();
+        """)
+        # leads that reached phases before the key existed
+        self.env.cr.execute("""
+            UPDATE crm_lead l SET cycle_phases_reached_key = k.phases
+              FROM (SELECT lead_id, string_agg(phase_id::text, ',' ORDER BY phase_id) AS phases
+                      FROM crm_lead_cycle_phase_reached_rel GROUP BY lead_id) k
+             WHERE l.id = k.lead_id AND l.cycle_phases_reached_key IS NULL
+        """)
+        return res
 
     @api.depends("stage_id.cycle_phase_id")
     def _compute_cycle_phase_id(self):
@@ -290,7 +324,7 @@ class CrmLead(models.Model):
         self._count_stage_changes(opened)
         History.invalidate_model()
         self.browse(row[0] for row in closes).invalidate_recordset(
-            ["stage_history_ids", "cycle_phase_reached_ids"]
+            ["stage_history_ids", "cycle_phase_reached_ids", "cycle_phases_reached_key"]
         )
 
     def _count_stage_changes(self, opened):

@@ -5,7 +5,8 @@ from odoo.tools import SQL
 from ..report.sales_cycle_sql_report import disable_jit
 
 # what crm_lead._sync_stage_history keeps on the lead, written here in bulk too
-LEAD_FIGURES = ["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids"]
+LEAD_FIGURES = ["cycle_stage_count", "cycle_backward_count", "cycle_phase_reached_ids",
+                "cycle_phases_reached_key"]
 
 
 class SalesCycleStageHistory(models.Model):

@@ -14,7 +14,7 @@ class SalesCycleFunnelReport(models.Model):
 
     _name = "sales.cycle.funnel.report"
     _description = "Sales Cycle Funnel"
-    _inherit = ["sales.cycle.sql.report"]
+    _inherit = ["sales.cycle.sql.report", "sales.cycle.rollup.mixin"]
     _auto = False
     _order = "phase_sequence, lead_id"
 
@@ -62,3 +62,40 @@ class SalesCycleFunnelReport(models.Model):
 
     def _where(self):
         return SQL("p.active")
+
+    # what the pivot reads from the leads grouped by their phases reached
+    _rollup_fields = ("cycle_phase_id", "phase_sequence", "team_id", "user_id", "company_id",
+                      "won_status")
+
+    def _rollup_query(self):
+        """The leads counted by team, salesperson, company, status and phases
+        reached (a scan of the leads, no join), then spread over the phases as
+        the rows above are."""
+        return SQL("""
+            SELECT p.id AS cycle_phase_id, p.sequence AS phase_sequence, g.team_id, g.user_id,
+                   g.company_id, g.won_status, g.leads AS row_count,
+                   CASE WHEN p.sequence <= r.max_sequence THEN g.leads ELSE 0 END AS lead_count,
+                   CASE WHEN p.sequence <= r.max_sequence AND NOT (p.id = ANY(r.phase_ids))
+                        THEN g.leads ELSE 0 END AS skipped
+              FROM (SELECT l.team_id, l.user_id, l.company_id, l.won_status,
+                           l.cycle_phases_reached_key AS phases, count(*) AS leads
+                      FROM crm_lead l WHERE l.cycle_phases_reached_key IS NOT NULL
+                  GROUP BY 1, 2, 3, 4, 5) g
+             CROSS JOIN LATERAL (
+                SELECT max(ph.sequence) AS max_sequence, array_agg(ph.id) AS phase_ids
+                  FROM sales_cycle_phase ph
+                 WHERE ph.id = ANY(string_to_array(g.phases, ',')::int[])
+             ) r
+             CROSS JOIN sales_cycle_phase p
+             WHERE p.active AND r.max_sequence IS NOT NULL
+        """)
+
+    def _rollup_aggregates(self):
+        lead_count = self._rollup_total("lead_count")
+        return {
+            "__count": self._rollup_total("row_count"),
+            "lead_count:sum": lead_count,
+            "conversion_rate:avg": SQL("100.0 * %s / NULLIF(%s, 0)", lead_count,
+                                       self._rollup_total("row_count")),
+            "skipped:sum": self._rollup_total("skipped"),
+        }

@@ -38,5 +38,6 @@ from . import test_apps_page
 from . import test_sample_sizes
 from . import test_snapshot_button
 from . import test_stage_summary
+from . import test_funnel_rollup
 from . import test_role_screens
 from . import test_list_headers

@@ -1,0 +1,87 @@
+from odoo.tests import tagged
+
+from .http_common import ExternalApiCase
+from .test_stage_summary import ROW_BY_ROW, StageSummaryCase
+
+FUNNEL = (["cycle_phase_id"], ["lead_count:sum", "conversion_rate:avg", "skipped:sum", "__count"])
+BY_STATUS = (["cycle_phase_id", "won_status"], FUNNEL[1])
+BY_TEAM = (["team_id", "user_id"], FUNNEL[1])
+
+
+class FunnelRollupCase(StageSummaryCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Funnel = cls.env["sales.cycle.funnel.report"]
+
+    def assertKeysExact(self):
+        """Every lead's key is the phases it reached, as the funnel's rows read them."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT l.id, l.cycle_phases_reached_key,
+                   (SELECT string_agg(r.phase_id::text, ',' ORDER BY r.phase_id)
+                      FROM crm_lead_cycle_phase_reached_rel r WHERE r.lead_id = l.id)
+              FROM crm_lead l
+        """)
+        rows = self.env.cr.fetchall()
+        self.assertTrue(any(key for _id, key, _phases in rows))
+        self.assertEqual([row for row in rows if row[1] != row[2]], [])
+
+    def assertSameFunnel(self, user=None):
+        for spec in (FUNNEL, BY_STATUS, BY_TEAM):
+            self.assertSameGroups(self.Funnel, spec, user=user)
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelRollup(FunnelRollupCase):
+    def test_phases_reached_follow_moves_wins_losses_and_deletions(self):
+        leads = self._pipeline()
+        self.assertKeysExact()
+        self.assertSameFunnel()
+        self.assertSameFunnel(user=self.user_sales_manager)
+        # a copy starts over; a deleted lead leaves the funnel
+        copy = leads[0].copy()
+        leads[3].unlink()
+        self.assertKeysExact()
+        self.assertEqual(copy.cycle_phases_reached_key, str(self.phase_prospecting.id))
+        self.assertSameFunnel()
+        # a phase deleted leaves every lead's key, a stay written in bulk adds to it
+        self.env["crm.stage"].search([("cycle_phase_id", "=", self.phase_proposal.id)]).cycle_phase_id = \
+            self.phase_closing
+        self.phase_proposal.unlink()
+        self.assertKeysExact()
+        self.assertSameFunnel()
+        self.env.cr.execute("DELETE FROM sales_cycle_stage_history WHERE lead_id = ANY(%s)", [leads.ids])
+        self.env.cr.execute("DELETE FROM crm_lead_cycle_phase_reached_rel WHERE lead_id = ANY(%s)",
+                            [leads.ids])
+        self.env.cr.execute("""
+            INSERT INTO sales_cycle_stage_history (lead_id, stage_id, cycle_phase_id, date_in, direction)
+            SELECT l.id, %s, %s, l.create_date, 'first' FROM crm_lead l WHERE l.id = ANY(%s)
+        """, [self.stage_gen_1.id, self.phase_qualification.id, leads.exists().ids])
+        self.History._recompute_lead_figures(leads.exists().ids)
+        self.assertKeysExact()
+        self.assertSameFunnel()
+
+    def test_a_salesperson_reads_the_rows_of_their_own_leads(self):
+        self._pipeline()
+        groupby, aggregates = FUNNEL
+        as_rep = self.Funnel.with_user(self.user_sales_salesman)
+        self.assertFalse(as_rep._rollup_applies([], groupby, aggregates))
+        self.assertTrue(as_rep._read_group([], groupby, aggregates))
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelRollupRequests(ExternalApiCase, FunnelRollupCase):
+    def test_the_funnel_pivot_of_a_manager_reads_the_leads_not_their_phases(self):
+        self._pipeline()
+        args = [[], [["cycle_phase_id"]], ["lead_count:sum", "conversion_rate:avg", "skipped:sum"]]
+        with self.env.cr._enable_logging(), self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+            summed = self.call_kw(self.user_sales_manager, "sales.cycle.funnel.report",
+                                  "formatted_read_grouping_sets", args)
+        funnel_queries = [line for line in logs.output if "sales_cycle_phase" in line]
+        self.assertTrue(funnel_queries)
+        self.assertFalse([line for line in funnel_queries if "crm_lead_cycle_phase_reached_rel" in line])
+        rows = self.call_kw(self.user_sales_manager, "sales.cycle.funnel.report",
+                            "formatted_read_grouping_sets", [ROW_BY_ROW, *args[1:]])
+        self.assertEqual(summed, rows)
+
