@@ -106,10 +106,10 @@ class CrmLead(models.Model):
             CREATE OR REPLACE FUNCTION sales_cycle_lead_phases_reached() RETURNS trigger
             LANGUAGE plpgsql AS $body$ BEGIN
                 UPDATE crm_lead l SET cycle_phases_reached_key = k.phases
-                  FROM (SELECT c.lead_id, (SELECT string_agg(r.phase_id::text, ',' ORDER BY r.phase_id)
-                                             FROM crm_lead_cycle_phase_reached_rel r
-                                            WHERE r.lead_id = c.lead_id) AS phases
-                          FROM (SELECT DISTINCT lead_id FROM changed) c) k
+                  FROM (SELECT c.lead_id, string_agg(r.phase_id::text, ',' ORDER BY r.phase_id) AS phases
+                          FROM (SELECT DISTINCT lead_id FROM changed) c
+                     LEFT JOIN crm_lead_cycle_phase_reached_rel r ON r.lead_id = c.lead_id
+                      GROUP BY c.lead_id) k
                  WHERE l.id = k.lead_id AND l.cycle_phases_reached_key IS DISTINCT FROM k.phases;
                 RETURN NULL;
             END $body$;
@@ -119,6 +119,15 @@ class CrmLead(models.Model):
             CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_delete AFTER DELETE
                 ON crm_lead_cycle_phase_reached_rel REFERENCING OLD TABLE AS changed
                 FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached();
+            CREATE OR REPLACE FUNCTION sales_cycle_lead_phases_reached_truncate() RETURNS trigger
+            LANGUAGE plpgsql AS $body$ BEGIN
+                UPDATE crm_lead SET cycle_phases_reached_key = NULL
+                 WHERE cycle_phases_reached_key IS NOT NULL;
+                RETURN NULL;
+            END $body$;
+            CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_truncate AFTER TRUNCATE
+                ON crm_lead_cycle_phase_reached_rel
+                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached_truncate();
         """)
         # leads that reached phases before the key existed
         self.env.cr.execute("""

@@ -318,19 +318,24 @@ class SalesCycleStageHistory(models.Model):
             counts AS (
                 SELECT lead_id, count(*) FILTER (WHERE direction != 'first') AS stage_count,
                        count(*) FILTER (WHERE direction = 'backward') AS backward_count,
-                       count(*) AS stays
+                       count(*) AS stays,
+                       array_to_string(array_agg(DISTINCT cycle_phase_id ORDER BY cycle_phase_id)
+                                       FILTER (WHERE cycle_phase_id IS NOT NULL), ',') AS phases
                   FROM inserted GROUP BY lead_id
             ),
-            -- the leads' counts (as crm_lead._sync_stage_history keeps them),
-            -- where the rebuilt past changes them: empty reads as 0, so that
-            -- installing rewrites no lead row for a lead that never moved
+            -- the leads' counts (as crm_lead._sync_stage_history keeps them)
+            -- and the key of their phases reached, where the rebuilt past
+            -- changes them: one row version per lead, the phases' trigger then
+            -- finds every key written
             updated AS (
                 UPDATE crm_lead l
-                   SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count
+                   SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count,
+                       cycle_phases_reached_key = c.phases
                   FROM counts c
                  WHERE l.id = c.lead_id
-                   AND (COALESCE(l.cycle_stage_count, 0), COALESCE(l.cycle_backward_count, 0))
-                       IS DISTINCT FROM (c.stage_count, c.backward_count)
+                   AND (COALESCE(l.cycle_stage_count, 0), COALESCE(l.cycle_backward_count, 0),
+                        l.cycle_phases_reached_key)
+                       IS DISTINCT FROM (c.stage_count, c.backward_count, c.phases)
             )
             SELECT COALESCE(sum(stays), 0) FROM counts
         """, field_id=field.id, came_back=Stage._sql_is_before(*_stage_columns("s"), *_stage_columns("ps")),

@@ -62,6 +62,15 @@ class TestFunnelRollup(FunnelRollupCase):
         self.assertKeysExact()
         self.assertSameFunnel()
 
+    def test_phases_reached_follow_the_backfill_and_an_emptied_table(self):
+        leads = self._pipeline()
+        self.env.cr.execute("TRUNCATE sales_cycle_stage_history, crm_lead_cycle_phase_reached_rel")
+        self.env.invalidate_all()
+        self.assertFalse(leads.filtered("cycle_phases_reached_key"))
+        self.History._backfill_from_tracking()
+        self.assertKeysExact()
+        self.assertSameFunnel()
+
     def test_a_salesperson_reads_the_rows_of_their_own_leads(self):
         self._pipeline()
         groupby, aggregates = FUNNEL
