@@ -100,9 +100,13 @@ class CrmLead(models.Model):
 
     def init(self):
         res = super().init()
-        # whatever writes the phases reached (a move, the backfill, a deleted
-        # lead or phase) writes their key on the lead in the same statement
+        # a deleted lead or phase, or an emptied table, takes its phases out of
+        # the leads' keys in the same statement; the writes that add phases
+        # write the key themselves (a move with the stage, the backfill and
+        # _recompute_lead_figures with the counts): one row version per lead
         self.env.cr.execute("""
+            DROP TRIGGER IF EXISTS sales_cycle_lead_phases_reached_insert
+                ON crm_lead_cycle_phase_reached_rel;
             CREATE OR REPLACE FUNCTION sales_cycle_lead_phases_reached() RETURNS trigger
             LANGUAGE plpgsql AS $body$ BEGIN
                 UPDATE crm_lead l SET cycle_phases_reached_key = k.phases
@@ -113,9 +117,6 @@ class CrmLead(models.Model):
                  WHERE l.id = k.lead_id AND l.cycle_phases_reached_key IS DISTINCT FROM k.phases;
                 RETURN NULL;
             END $body$;
-            CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_insert AFTER INSERT
-                ON crm_lead_cycle_phase_reached_rel REFERENCING NEW TABLE AS changed
-                FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached();
             CREATE OR REPLACE TRIGGER sales_cycle_lead_phases_reached_delete AFTER DELETE
                 ON crm_lead_cycle_phase_reached_rel REFERENCING OLD TABLE AS changed
                 FOR EACH STATEMENT EXECUTE FUNCTION sales_cycle_lead_phases_reached();
@@ -330,29 +331,37 @@ class CrmLead(models.Model):
                 ))
         History = self.env["sales.cycle.stage.history"]
         opened = History._record_moves(closes if stages_before is not None else [], opens)
-        self._count_stage_changes(opened)
         History.invalidate_model()
         self.browse(row[0] for row in closes).invalidate_recordset(
-            ["stage_history_ids", "cycle_phase_reached_ids", "cycle_phases_reached_key"]
+            ["stage_history_ids", "cycle_phase_reached_ids"]
         )
+        self._count_stage_changes(opened)
 
     def _count_stage_changes(self, opened):
-        """Add the stays just opened, [(lead id, direction)], to the leads'
-        counts as ``_recompute_lead_figures`` derives them from the history: a
-        move onto an open stay written in bulk already opens none, counts none."""
-        directions = dict(opened)
-        moved = self.browse(directions)
-        counted = defaultdict(list)  # (stage changes, backward moves) -> leads
-        for lead in moved:
-            backward = directions[lead.id] == "backward"
-            counted[lead.cycle_stage_count + 1, lead.cycle_backward_count + backward].append(lead.id)
-        counts = [self._fields["cycle_stage_count"], self._fields["cycle_backward_count"]]
-        with self.env.protecting(counts, moved):
+        """Add the stays just opened, [(lead id, direction, phase id)], to the
+        leads' counts and their phase to the key of their phases reached, as
+        ``_recompute_lead_figures`` derives them from the history: a move onto
+        an open stay written in bulk already opens none, counts none."""
+        counted = defaultdict(list)  # (stage changes, backward moves, phases) -> leads
+        for lead_id, direction, phase_id in opened:
+            lead = self.browse(lead_id)
+            phases = {int(p) for p in (lead.cycle_phases_reached_key or "").split(",") if p}
+            key = ",".join(str(p) for p in sorted(phases | ({phase_id} if phase_id else set()))) or False
+            if direction == "first":
+                changes, backward = lead.cycle_stage_count, lead.cycle_backward_count
+            else:
+                changes = lead.cycle_stage_count + 1
+                backward = lead.cycle_backward_count + (direction == "backward")
+            counted[changes, backward, key].append(lead_id)
+        fnames = ["cycle_stage_count", "cycle_backward_count", "cycle_phases_reached_key"]
+        with self.env.protecting([self._fields[fname] for fname in fnames], self.browse(
+                row[0] for row in opened)):
             # protected: a plain cache write, flushed with the stage
-            for (changes, backward), lead_ids in counted.items():
+            for (changes, backward, key), lead_ids in counted.items():
                 leads = self.browse(lead_ids)
-                leads.cycle_stage_count = changes
-                leads.cycle_backward_count = backward
+                for fname, value in zip(fnames, (changes, backward, key), strict=True):
+                    if any(lead[fname] != value for lead in leads):
+                        leads[fname] = value
 
     def _check_exit_gate(self, new_stage):
         """Refuse a forward move out of a gated stage while required exit

@@ -171,7 +171,7 @@ class SalesCycleStageHistory(models.Model):
             SELECT lead_id, cycle_phase_id FROM opened WHERE cycle_phase_id IS NOT NULL
             ON CONFLICT DO NOTHING
           )
-            SELECT lead_id, direction FROM opened WHERE direction != 'first'
+            SELECT lead_id, direction, cycle_phase_id FROM opened
         """, closed, *_columns(opens), after_close))
         return self.env.cr.fetchall()
 
@@ -325,13 +325,18 @@ class SalesCycleStageHistory(models.Model):
             ),
             -- the leads' counts (as crm_lead._sync_stage_history keeps them)
             -- and the key of their phases reached, where the rebuilt past
-            -- changes them: one row version per lead, the phases' trigger then
-            -- finds every key written
+            -- changes them
             updated AS (
                 UPDATE crm_lead l
                    SET cycle_stage_count = c.stage_count, cycle_backward_count = c.backward_count,
                        cycle_phases_reached_key = c.phases
-                  FROM counts c
+                  FROM (SELECT c.lead_id, c.stage_count, c.backward_count,
+                               -- with the phases the lead had reached already
+                               (SELECT string_agg(p::text, ',' ORDER BY p) FROM (
+                                    SELECT unnest(string_to_array(c.phases, ',')::int[]) AS p
+                                     UNION SELECT r.phase_id FROM crm_lead_cycle_phase_reached_rel r
+                                            WHERE r.lead_id = c.lead_id) x) AS phases
+                          FROM counts c) c
                  WHERE l.id = c.lead_id
                    AND (COALESCE(l.cycle_stage_count, 0), COALESCE(l.cycle_backward_count, 0),
                         l.cycle_phases_reached_key)
@@ -406,6 +411,12 @@ class SalesCycleStageHistory(models.Model):
             SELECT DISTINCT lead_id, cycle_phase_id FROM sales_cycle_stage_history
              WHERE %s AND cycle_phase_id IS NOT NULL
             ON CONFLICT DO NOTHING
+        """, where))
+        self.env.cr.execute(SQL("""
+            UPDATE crm_lead l SET cycle_phases_reached_key = k.phases
+              FROM (SELECT lead_id, string_agg(phase_id::text, ',' ORDER BY phase_id) AS phases
+                      FROM crm_lead_cycle_phase_reached_rel WHERE %s GROUP BY lead_id) k
+             WHERE l.id = k.lead_id AND l.cycle_phases_reached_key IS DISTINCT FROM k.phases
         """, where))
         self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
