@@ -94,3 +94,22 @@ class TestFunnelRollupRequests(ExternalApiCase, FunnelRollupCase):
                             "formatted_read_grouping_sets", [ROW_BY_ROW, *args[1:]])
         self.assertEqual(summed, rows)
 
+    def test_funnel_pivot_groups_follow_the_record_rules_of_each_role(self):
+        mine = self._create_opportunities(2)
+        theirs = self._create_opportunities(3, user=self.user_sales_leads)
+        self._move(mine | theirs, self.stage_gen_1, 1)
+        company_2 = self._moved_deal_of_another_company()
+        self.env.flush_all()
+        args = [[], [["cycle_phase_id"]], ["lead_count:sum", "skipped:sum"]]
+        for user, leads in (
+            (self.user_sales_salesman, self.Funnel.with_user(self.user_sales_salesman).search([]).lead_id),
+            (self.user_sales_manager, self.env["crm.lead"].with_context(active_test=False).search([
+                ("company_id", "!=", company_2.id), ("cycle_phases_reached_key", "!=", False)])),
+        ):
+            [groups] = self.call_kw(user, "sales.cycle.funnel.report", "formatted_read_grouping_sets", args)
+            first = next(g for g in groups if g["cycle_phase_id"][0] == self.phase_prospecting.id)
+            self.assertEqual(first["lead_count:sum"], len(leads), user.name)
+        # the salesperson's own deals only, the manager's company only
+        rep_leads = self.Funnel.with_user(self.user_sales_salesman).search([]).lead_id
+        self.assertFalse(rep_leads & theirs)
+        self.assertTrue(mine <= rep_leads)

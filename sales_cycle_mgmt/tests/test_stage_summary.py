@@ -44,6 +44,16 @@ class StageSummaryCase(SalesCycleCommon):
         self.env.flush_all()
         return leads
 
+    def _moved_deal_of_another_company(self):
+        """A deal of a second company, which the sales manager is not in, moved once."""
+        company = self.env["res.company"].create({"name": "SCM Summary Company"})
+        other = self.env["crm.lead"].create({
+            "name": "Company 2 deal", "type": "opportunity", "user_id": False, "team_id": False,
+            "company_id": company.id, "stage_id": self.stage_team1_1.id,
+        })
+        self._move(other, self.stage_gen_1, 2)
+        return company
+
     def assertSummaryExact(self):
         """Bucket by bucket, the summary holds what its stays sum up to: open
         ones counted, ended ones with their time."""
@@ -186,12 +196,7 @@ class TestStageSummary(StageSummaryCase):
         mine = self._create_opportunities(2)
         theirs = self._create_opportunities(2, user=self.user_sales_leads)
         self._move(mine | theirs, self.stage_gen_1, 1)
-        company_2 = self.env["res.company"].create({"name": "SCM Summary Company"})
-        other = self.env["crm.lead"].create({
-            "name": "Company 2 deal", "type": "opportunity", "user_id": False, "team_id": False,
-            "company_id": company_2.id, "stage_id": self.stage_team1_1.id,
-        })
-        self._move(other, self.stage_gen_1, 2)
+        company_2 = self._moved_deal_of_another_company()
         self.env.flush_all()
         for model, spec in ((self.History, TIME_IN_STAGE), (self.StageReport, STAGE_REPORT)):
             as_rep = model.with_user(self.user_sales_salesman)
@@ -256,12 +261,7 @@ class TestStageSummaryAccess(ExternalApiCase, StageSummaryCase):
         theirs = self._create_opportunities(3, user=self.user_sales_leads)
         self._move(mine | theirs, self.stage_gen_1, 1)
         self._move(mine | theirs, self.stage_team1_2, 4)
-        company_2 = self.env["res.company"].create({"name": "SCM Summary Company"})
-        other = self.env["crm.lead"].create({
-            "name": "Company 2 deal", "type": "opportunity", "user_id": False, "team_id": False,
-            "company_id": company_2.id, "stage_id": self.stage_team1_1.id,
-        })
-        self._move(other, self.stage_gen_1, 2)
+        company_2 = self._moved_deal_of_another_company()
         self.env.flush_all()
         for model, spec, count in (("sales.cycle.stage.history", TIME_IN_STAGE, "__count"),
                                    ("sales.cycle.stage.report", STAGE_REPORT, "stay_count:sum")):
