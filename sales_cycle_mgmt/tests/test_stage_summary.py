@@ -196,7 +196,7 @@ class TestStageSummary(StageSummaryCase):
         mine = self._create_opportunities(2)
         theirs = self._create_opportunities(2, user=self.user_sales_leads)
         self._move(mine | theirs, self.stage_gen_1, 1)
-        company_2 = self._moved_deal_of_another_company()
+        self._moved_deal_of_another_company()
         self.env.flush_all()
         for model, spec in ((self.History, TIME_IN_STAGE), (self.StageReport, STAGE_REPORT)):
             as_rep = model.with_user(self.user_sales_salesman)
