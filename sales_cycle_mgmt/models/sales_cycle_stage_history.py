@@ -242,7 +242,8 @@ class SalesCycleStageHistory(models.Model):
         disable_jit(self.env.cr)  # compiling this plan costs more than running it
         # the window over every change sorts them all: in memory rather than on disk
         self.env.cr.execute("SET LOCAL work_mem = '256MB'")
-        indexes = self._drop_indexes_while_empty()
+        restore = [*self._drop_keys_while_empty(self._table),
+                   *self._drop_keys_while_empty("crm_lead_cycle_phase_reached_rel")]
         field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
         Stage = self.env["crm.stage"]
         self.env.cr.execute(SQL("""
@@ -252,6 +253,11 @@ class SalesCycleStageHistory(models.Model):
                   FROM crm_lead l
                  WHERE l.stage_id IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM sales_cycle_stage_history h WHERE h.lead_id = l.id)
+            ),
+            reached_before AS (
+                SELECT r.lead_id, array_agg(r.phase_id) AS phases
+                  FROM crm_lead_cycle_phase_reached_rel r JOIN todo t ON t.id = r.lead_id
+              GROUP BY r.lead_id
             ),
             changes AS (
                 SELECT m.res_id AS lead_id, v.id AS tracking_id, v.create_date AS changed_at,
@@ -332,11 +338,13 @@ class SalesCycleStageHistory(models.Model):
                        cycle_phases_reached_key = c.phases
                   FROM (SELECT c.lead_id, c.stage_count, c.backward_count,
                                -- with the phases the lead had reached already
-                               (SELECT string_agg(p::text, ',' ORDER BY p) FROM (
-                                    SELECT unnest(string_to_array(c.phases, ',')::int[]) AS p
-                                     UNION SELECT r.phase_id FROM crm_lead_cycle_phase_reached_rel r
-                                            WHERE r.lead_id = c.lead_id) x) AS phases
-                          FROM counts c) c
+                               CASE WHEN b.phases IS NULL THEN c.phases
+                                    ELSE (SELECT string_agg(p::text, ',' ORDER BY p) FROM (
+                                              SELECT DISTINCT unnest(
+                                                  string_to_array(c.phases, ',')::int[] || b.phases) AS p
+                                          ) x)
+                               END AS phases
+                          FROM counts c LEFT JOIN reached_before b ON b.lead_id = c.lead_id) c
                  WHERE l.id = c.lead_id
                    AND (COALESCE(l.cycle_stage_count, 0), COALESCE(l.cycle_backward_count, 0),
                         l.cycle_phases_reached_key)
@@ -346,31 +354,43 @@ class SalesCycleStageHistory(models.Model):
         """, field_id=field.id, came_back=Stage._sql_is_before(*_stage_columns("s"), *_stage_columns("ps")),
             went_back=Stage._sql_is_before(*_stage_columns("ns"), *_stage_columns("s"))))
         count = int(self.env.cr.fetchone()[0])
-        for definition in indexes:
-            self.env.cr.execute(definition)
-        if indexes:
+        for statement in restore:
+            self.env.cr.execute(statement)
+        if restore:
             self.env.cr.execute("ANALYZE sales_cycle_stage_history")
+            self.env.cr.execute("ANALYZE crm_lead_cycle_phase_reached_rel")
         self.env["crm.lead"].invalidate_model(LEAD_FIGURES)
         self.invalidate_model()
         return count
 
     @api.model
-    def _drop_indexes_while_empty(self):
-        """With no stay yet (the install), drop the history's indexes but its
-        primary key and return their definitions: building each once after the
-        load costs a fraction of updating it row by row. Nothing else can write
-        stays meanwhile: dropping an index locks the table."""
-        self.env.cr.execute("SELECT EXISTS (SELECT 1 FROM sales_cycle_stage_history)")
+    def _drop_keys_while_empty(self, table):
+        """With ``table`` empty (the install), drop its foreign keys and its
+        indexes but those of its constraints, and return the statements that
+        put them back: building an index once after the load and checking a
+        foreign key in one join cost a fraction of doing both row by row (as a
+        restore loads). Nothing else can write the table meanwhile: dropping
+        them locks it."""
+        self.env.cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM %s)", SQL.identifier(table)))
         if self.env.cr.fetchone()[0]:
             return []
-        self.env.cr.execute("""
-            SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-             WHERE i.indrelid = 'sales_cycle_stage_history'::regclass AND NOT i.indisprimary
-        """)
-        indexes = self.env.cr.fetchall()
-        for name, _definition in indexes:
-            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
-        return [definition for _name, definition in indexes]
+        self.env.cr.execute(SQL("""
+            SELECT format('DROP INDEX %%I', c.relname), pg_get_indexdef(c.oid), 1 AS ord
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             WHERE i.indrelid = %(table)s::regclass
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+             UNION ALL
+            SELECT format('ALTER TABLE %%I DROP CONSTRAINT %%I', %(table)s, conname),
+                   format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', %(table)s, conname,
+                          pg_get_constraintdef(oid)), 2
+              FROM pg_constraint WHERE conrelid = %(table)s::regclass AND contype = 'f'
+          ORDER BY ord, 1
+        """, table=table))
+        keys = self.env.cr.fetchall()
+        for drop, _restore, _ord in keys:
+            self.env.cr.execute(drop)
+        # the indexes first: a foreign key is checked with the table complete
+        return [restore for _drop, restore, _ord in keys]
 
     @api.model
     def _recompute_lead_figures(self, lead_ids=None):

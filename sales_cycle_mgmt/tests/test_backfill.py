@@ -101,19 +101,31 @@ class TestBackfill(SalesCycleCommon):
         self.assertEqual(stays[1].duration_days, 7.0)
         self.assertEqual(stays[2].direction, "forward")
 
-    def test_backfill_into_an_empty_history_builds_its_indexes_after_the_load(self):
+    def test_backfill_into_empty_tables_builds_their_indexes_and_foreign_keys_after_the_load(self):
         t0 = datetime(2026, 1, 5, 8, 0, 0)
         lead = self._lead_with_tracked_moves(t0, [(3, self.stage_gen_1), (5, self.stage_team1_2)])
-        indexes = """SELECT indexname, indexdef FROM pg_indexes
-                      WHERE tablename = 'sales_cycle_stage_history' ORDER BY indexname"""
-        self.env.cr.execute(indexes)
+        keys = """SELECT tablename, indexname, indexdef FROM pg_indexes
+                   WHERE tablename IN ('sales_cycle_stage_history', 'crm_lead_cycle_phase_reached_rel')
+                   UNION ALL
+                  SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid IN ('sales_cycle_stage_history'::regclass,
+                                      'crm_lead_cycle_phase_reached_rel'::regclass)
+                ORDER BY 1, 2"""
+        self.env.cr.execute(keys)
         before = self.env.cr.fetchall()
-        self.env.cr.execute("DELETE FROM sales_cycle_stage_history")  # as on install
+        self.assertEqual(len([key for key in before if "FOREIGN KEY" in key[2]]), 7 + 2)
+        # as on install
+        self.env.cr.execute("DELETE FROM sales_cycle_stage_history")
+        self.env.cr.execute("DELETE FROM crm_lead_cycle_phase_reached_rel")
         count = self.History._backfill_from_tracking()
         self.env.cr.execute("SELECT count(*) FROM sales_cycle_stage_history")
         self.assertEqual(count, self.env.cr.fetchone()[0])
-        self.env.cr.execute(indexes)
-        self.assertEqual(self.env.cr.fetchall(), before, "every index is back, as it was")
+        self.env.cr.execute(keys)
+        self.assertEqual(self.env.cr.fetchall(), before, "every index and foreign key is back, as it was")
+        phases = self._stays(lead).cycle_phase_id
+        self.assertTrue(phases)
+        self.assertEqual(lead.cycle_phase_reached_ids, phases)
+        self.assertEqual(lead.cycle_phases_reached_key, ",".join(map(str, sorted(phases.ids))))
         self.assertEqual(self._stays(lead).mapped("stage_id"),
                          self.stage_team1_1 | self.stage_gen_1 | self.stage_team1_2)
         # the summary holds the backfilled stays as the live ones
@@ -128,3 +140,9 @@ class TestBackfill(SalesCycleCommon):
                 INSERT INTO sales_cycle_stage_history (lead_id, stage_id, date_in, direction)
                 VALUES (%s, %s, now(), 'first')
             """, [lead.id, self.stage_gen_1.id])
+        # and so are the foreign keys: a stay of a lead that does not exist is refused
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), self.cr.savepoint():
+            self.env.cr.execute("""
+                INSERT INTO sales_cycle_stage_history (lead_id, stage_id, date_in, direction)
+                VALUES (%s, %s, now(), 'first')
+            """, [lead.id + 1000000, self.stage_gen_1.id])

@@ -71,6 +71,17 @@ class TestFunnelRollup(FunnelRollupCase):
         self.assertKeysExact()
         self.assertSameFunnel()
 
+    def test_the_backfill_keeps_in_the_key_the_phases_a_lead_had_reached(self):
+        leads = self._pipeline()
+        self.env.cr.execute("DELETE FROM sales_cycle_stage_history")
+        self.env.cr.execute("""INSERT INTO crm_lead_cycle_phase_reached_rel (lead_id, phase_id)
+                               VALUES (%s, %s) ON CONFLICT DO NOTHING""",
+                            [leads[0].id, self.phase_closing.id])
+        self.History._backfill_from_tracking()
+        self.assertKeysExact()
+        self.assertIn(str(self.phase_closing.id), leads[0].cycle_phases_reached_key.split(","))
+        self.assertSameFunnel()
+
     def test_a_salesperson_reads_the_rows_of_their_own_leads(self):
         self._pipeline()
         groupby, aggregates = FUNNEL
