@@ -37,8 +37,8 @@ class SalesCustomerQuestion(models.Model):
         string="Asked in", context={"active_test": False},
     )
     ask_count = fields.Integer(
-        "Times Asked", readonly=True, tracking=True,
-        help="Leads where customers asked it (merged questions add theirs up).",
+        "Times Asked", compute="_compute_ask_count", store=True, tracking=True,
+        help="Leads where customers asked it, lost ones included.",
     )
     date_last_asked = fields.Datetime("Last Asked", readonly=True)
     content_ids = fields.Many2many(
@@ -65,6 +65,14 @@ class SalesCustomerQuestion(models.Model):
     def _compute_normalized_name(self):
         for question in self:
             question.normalized_name = normalize_question(question.name)
+
+    # a lead's own field: deleting a lead takes it out of the count (a link
+    # alone would not trigger on that)
+    @api.depends("lead_ids.active")
+    def _compute_ask_count(self):
+        # however the leads were linked: the log wizard, a merge, an import or the API
+        for question in self:
+            question.ask_count = len(question.lead_ids)
 
     @api.depends("content_ids", "content_ids.active")
     def _compute_is_answered(self):
@@ -112,6 +120,18 @@ class SalesCustomerQuestion(models.Model):
             self.filtered("is_answered")._close_gap_activities()
         return res
 
+    def init(self):
+        res = super().init()
+        # counts kept by hand before Times Asked was computed from the leads
+        self.env.cr.execute("""
+            UPDATE sales_customer_question q SET ask_count = c.leads
+              FROM (SELECT q.id, count(r.lead_id) AS leads FROM sales_customer_question q
+                      LEFT JOIN sales_customer_question_lead_rel r ON r.question_id = q.id
+                  GROUP BY q.id) c
+             WHERE c.id = q.id AND q.ask_count IS DISTINCT FROM c.leads
+        """)
+        return res
+
     @api.model
     def _find_existing(self, text, company=None):
         """The active question with the same comparison key as ``text`` in the
@@ -138,7 +158,6 @@ class SalesCustomerQuestion(models.Model):
             return new_leads
         vals = {
             "lead_ids": [Command.link(lead.id) for lead in new_leads],
-            "ask_count": self.ask_count + len(new_leads),
             "date_last_asked": fields.Datetime.now(),
         }
         if not self.phase_id and new_leads[:1].cycle_phase_id:
@@ -209,7 +228,8 @@ class SalesCustomerQuestion(models.Model):
 
     def action_merge(self):
         """Merge the selected questions into the most asked one: leads and
-        answering content are united, askings added up, the others deleted."""
+        answering content are united (a lead that asked two of them asked the
+        question once), the others deleted."""
         if len(self) < 2:
             raise UserError(self.env._("Select at least two questions to merge."))
         target = self.sorted(lambda q: (-q.ask_count, q.id))[0]
@@ -220,7 +240,6 @@ class SalesCustomerQuestion(models.Model):
         target.write({
             "lead_ids": [Command.link(lead.id) for lead in others.lead_ids - target.lead_ids],
             "content_ids": [Command.link(c.id) for c in others.content_ids - target.content_ids],
-            "ask_count": sum(self.mapped("ask_count")),
             "date_last_asked": max(dates) if dates else False,
             "phase_id": target.phase_id.id or others.phase_id[:1].id,
         })

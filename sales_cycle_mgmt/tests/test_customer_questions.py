@@ -79,6 +79,16 @@ class TestCustomerQuestions(SalesContentCommon):
             len(self.lead.message_ids.filtered(lambda m: "Customer question logged" in (m.body or ""))), 1
         )
 
+    def test_a_deleted_opportunity_no_longer_counts_a_lost_one_does(self):
+        leads = self._create_opportunities(3)
+        question = self.Question.create({"name": "Do you offer a discount for NGOs?"})
+        question._register_askings(leads)
+        leads[0].unlink()
+        leads[1].action_set_lost()
+        self.env.flush_all()
+        self.assertEqual(question.ask_count, 2)
+        self.assertEqual(question.lead_ids, leads[1:])
+
     def test_a_duplicate_cannot_be_created_directly(self):
         self.Question.create({"name": "Can we pay monthly?"})
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
@@ -195,7 +205,8 @@ class TestCustomerQuestions(SalesContentCommon):
         action = (a | b).with_user(self.user_content_manager).action_merge()
         self.assertEqual(action["res_id"], a.id)
         self.assertFalse(b.exists())
-        self.assertRecordValues(a, [{"ask_count": 4, "is_answered": True}])
+        # the lead that asked both asked the question once
+        self.assertRecordValues(a, [{"ask_count": 3, "is_answered": True}])
         self.assertEqual(a.lead_ids, leads)
         self.assertEqual(a.content_ids, self.content_doc)
         self.assertIn("GDPR?", a.message_ids[0].body)

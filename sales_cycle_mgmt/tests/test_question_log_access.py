@@ -57,6 +57,26 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.assertFalse(self.lead.customer_question_ids)
         self.assertEqual(self.hidden_question.lead_ids, self.other_lead)
 
+    def test_times_asked_counts_the_deals_however_the_question_was_linked(self):
+        """Linked on the lead through the API (or an import) rather than the
+        wizard, a question is asked on that deal all the same."""
+        question = self.Question.create({"name": "Is there a mobile app?"})
+        status, body = self.json2(self.rep, "crm.lead", "write", {
+            "ids": self.lead.ids, "vals": {"customer_question_ids": [[4, question.id]]},
+        })
+        self.assertEqual(status, 200, body)
+        self.env.invalidate_all()
+        self.assertEqual(question.lead_ids, self.lead)
+        self.assertEqual(question.ask_count, 1)
+        # logged on the wrong deal and taken off it: no longer asked there
+        status, body = self.json2(self.rep, "crm.lead", "write", {
+            "ids": self.lead.ids, "vals": {"customer_question_ids": [[3, question.id]]},
+        })
+        self.assertEqual(status, 200, body)
+        self.env.invalidate_all()
+        self.assertFalse(question.lead_ids)
+        self.assertEqual(question.ask_count, 0)
+
     def test_a_question_just_asked_on_another_reps_deal_says_to_type_it_again(self):
         """Two salespeople log the same new question at once: the one who saves
         second picked it while nobody had asked it; it is now hidden to them."""
