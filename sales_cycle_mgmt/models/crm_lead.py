@@ -214,6 +214,8 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         leads._sync_stage_history()
+        if any("customer_question_ids" in vals for vals in vals_list):
+            leads.sudo().customer_question_ids._notify_content_gap()
         return leads
 
     def write(self, vals):
@@ -247,6 +249,9 @@ class CrmLead(models.Model):
         res = super().write(vals)
         if stage_moves:
             self._sync_stage_history(stages_before, date_in=None if "stage_id" in vals else self.env.cr.now())
+        if "customer_question_ids" in vals:
+            # linked here rather than with the log wizard: still an asking
+            self.sudo().customer_question_ids._notify_content_gap()
         return res
 
     def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):

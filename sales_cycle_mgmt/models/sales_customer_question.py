@@ -111,6 +111,7 @@ class SalesCustomerQuestion(models.Model):
         check_lengths(self, vals_list, NAME_LIMITS)
         questions = super().create(vals_list)
         questions.filtered("is_answered")._close_gap_activities()
+        questions.filtered("lead_ids")._notify_content_gap()
         return questions
 
     def write(self, vals):
@@ -118,6 +119,8 @@ class SalesCustomerQuestion(models.Model):
         res = super().write(vals)
         if "content_ids" in vals:
             self.filtered("is_answered")._close_gap_activities()
+        if "lead_ids" in vals:
+            self._notify_content_gap()
         return res
 
     def init(self):
@@ -163,7 +166,6 @@ class SalesCustomerQuestion(models.Model):
         if not self.phase_id and new_leads[:1].cycle_phase_id:
             vals["phase_id"] = new_leads[:1].cycle_phase_id.id
         self.write(vals)
-        self._notify_content_gap()
         return new_leads
 
     def _gap_threshold(self):
@@ -186,7 +188,8 @@ class SalesCustomerQuestion(models.Model):
 
     def _notify_content_gap(self):
         """Questions still unanswered after N askings give each content owner
-        one activity to write the missing content (once per question)."""
+        one activity to write the missing content (once per question): on
+        every link of a lead, from either side."""
         threshold = self._gap_threshold()
         due = self.filtered(
             lambda q: not q.is_answered and not q.gap_notified and q.ask_count >= threshold
@@ -251,7 +254,6 @@ class SalesCustomerQuestion(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         others.unlink()
-        target._notify_content_gap()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

@@ -77,6 +77,19 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.assertFalse(question.lead_ids)
         self.assertEqual(question.ask_count, 0)
 
+    def test_a_question_linked_through_the_api_at_the_threshold_tells_the_content_owners(self):
+        self.env["ir.config_parameter"].set_param("sales_cycle_mgmt.question_gap_threshold", 1)
+        question = self.Question.create({"name": "Is there an offline mode?"})
+        self.assertFalse(question.activity_ids)
+        status, body = self.json2(self.rep, "crm.lead", "write", {
+            "ids": self.lead.ids, "vals": {"customer_question_ids": [[4, question.id]]},
+        })
+        self.assertEqual(status, 200, body)
+        self.env.invalidate_all()
+        self.assertTrue(question.gap_notified)
+        self.assertEqual(question.activity_ids.activity_type_id,
+                         self.env.ref("sales_cycle_mgmt.mail_activity_type_content_gap"))
+
     def test_a_question_just_asked_on_another_reps_deal_says_to_type_it_again(self):
         """Two salespeople log the same new question at once: the one who saves
         second picked it while nobody had asked it; it is now hidden to them."""
