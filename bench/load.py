@@ -255,7 +255,8 @@ def read_plan(db, side, args):
                   JOIN res_users u ON u.id = i.user_id
                   JOIN sales_pulse_round r ON r.id = i.round_id
                  WHERE r.state = 'open' AND i.responded IS NOT TRUE ORDER BY i.id""")
-            plan["employees"] = [{"login": login, "token": token} for login, token in cr.fetchall()]
+            plan["employees"] = [{"login": login, "token": token}
+                                 for login, token in cr.fetchall()][:args.employees]
             survey = env.ref("sales_cycle_mgmt.survey_sales_pulse")
             plan["survey_token"] = survey.access_token
             plan["pulse_questions"] = [
