@@ -66,11 +66,10 @@ class SalesCustomerQuestion(models.Model):
         for question in self:
             question.normalized_name = normalize_question(question.name)
 
-    # a lead's own field: deleting a lead takes it out of the count (a link
-    # alone would not trigger on that)
+    # however a lead was linked (the log wizard, a merge, an import, the API);
+    # a field of the lead as well, so that deleting a lead recounts
     @api.depends("lead_ids.active")
     def _compute_ask_count(self):
-        # however the leads were linked: the log wizard, a merge, an import or the API
         for question in self:
             question.ask_count = len(question.lead_ids)
 
