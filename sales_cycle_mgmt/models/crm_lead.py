@@ -215,13 +215,16 @@ class CrmLead(models.Model):
         leads = super().create(vals_list)
         leads._sync_stage_history()
         if any("customer_question_ids" in vals for vals in vals_list):
-            leads.sudo().customer_question_ids._notify_content_gap()
+            leads.sudo().customer_question_ids._note_askings()
         return leads
 
     def write(self, vals):
         # a team or type change can move the stage too (crm recomputes it)
         stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
         stages_before = {lead.id: lead.stage_id for lead in self} if stage_moves else {}
+        # linked here rather than with the log wizard: still askings
+        questions_before = {lead.id: lead.customer_question_ids for lead in self.sudo()} \
+            if "customer_question_ids" in vals else None
         if "checklist_done_ids" in vals and not (
             self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack")
         ):
@@ -249,9 +252,10 @@ class CrmLead(models.Model):
         res = super().write(vals)
         if stage_moves:
             self._sync_stage_history(stages_before, date_in=None if "stage_id" in vals else self.env.cr.now())
-        if "customer_question_ids" in vals:
-            # linked here rather than with the log wizard: still an asking
-            self.sudo().customer_question_ids._notify_content_gap()
+        if questions_before is not None:
+            self.env["sales.customer.question"].sudo().union(*(
+                lead.customer_question_ids - questions_before[lead.id] for lead in self.sudo()
+            ))._note_askings()
         return res
 
     def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):

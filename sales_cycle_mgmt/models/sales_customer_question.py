@@ -110,16 +110,23 @@ class SalesCustomerQuestion(models.Model):
         check_lengths(self, vals_list, NAME_LIMITS)
         questions = super().create(vals_list)
         questions.filtered("is_answered")._close_gap_activities()
-        questions.filtered("lead_ids")._notify_content_gap()
+        asked = questions.filtered("lead_ids")
+        asked.filtered("date_last_asked")._notify_content_gap()
+        (asked - asked.filtered("date_last_asked"))._note_askings()
         return questions
 
     def write(self, vals):
         check_lengths(self, [vals], NAME_LIMITS)
+        leads_before = {question.id: question.lead_ids for question in self} if "lead_ids" in vals else None
         res = super().write(vals)
         if "content_ids" in vals:
             self.filtered("is_answered")._close_gap_activities()
-        if "lead_ids" in vals:
-            self._notify_content_gap()
+        if leads_before is not None:
+            asked = self.filtered(lambda q: q.lead_ids - leads_before[q.id])
+            if "date_last_asked" in vals:  # the log wizard and a merge date them
+                asked._notify_content_gap()
+            else:
+                asked._note_askings()
         return res
 
     def init(self):
@@ -167,6 +174,14 @@ class SalesCustomerQuestion(models.Model):
         self.write(vals)
         return new_leads
 
+    def _note_askings(self):
+        """Questions just linked to leads some other way than the log wizard
+        (an import, the API, either side of the link): asked now, and the
+        content owners told at the gap threshold."""
+        if self:
+            self.sudo().date_last_asked = fields.Datetime.now()
+            self._notify_content_gap()
+
     def _gap_threshold(self):
         return get_setting(self.env, "question_gap_threshold")
 
@@ -187,8 +202,7 @@ class SalesCustomerQuestion(models.Model):
 
     def _notify_content_gap(self):
         """Questions still unanswered after N askings give each content owner
-        one activity to write the missing content (once per question): on
-        every link of a lead, from either side."""
+        one activity to write the missing content (once per question)."""
         threshold = self._gap_threshold()
         due = self.filtered(
             lambda q: not q.is_answered and not q.gap_notified and q.ask_count >= threshold

@@ -68,6 +68,7 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.env.invalidate_all()
         self.assertEqual(question.lead_ids, self.lead)
         self.assertEqual(question.ask_count, 1)
+        self.assertTrue(question.date_last_asked)
         # logged on the wrong deal and taken off it: no longer asked there
         status, body = self.json2(self.rep, "crm.lead", "write", {
             "ids": self.lead.ids, "vals": {"customer_question_ids": [[3, question.id]]},
