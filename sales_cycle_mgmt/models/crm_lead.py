@@ -68,7 +68,8 @@ class CrmLead(models.Model):
         help="Phases of the stages the lead has been in; the funnel counts from them.",
     )
     # the same phases as one value (their ids, ascending), which the funnel
-    # groups leads by: kept by triggers on the phases reached (init)
+    # groups leads by: written with the phases that writes add, mended by
+    # triggers when phases go (init)
     cycle_phases_reached_key = fields.Char(readonly=True, copy=False)
     followup_ids = fields.One2many("sales.followup", "lead_id", "After-sales Follow-ups")
     # won in bulk: the planning cron plans the after-sales follow-ups

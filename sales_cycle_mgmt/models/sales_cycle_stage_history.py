@@ -145,8 +145,8 @@ class SalesCycleStageHistory(models.Model):
         ``opens`` [(lead id, stage, phase, team, salesperson, company, date in,
         direction, lead status)] (none where the lead's open stay is in that stage already)
         and note their phase among the phases the lead reached: one statement
-        for any number of leads. Returns [(lead id, direction)] of the stays
-        opened by a move."""
+        for any number of leads. Returns [(lead id, direction, phase id)] of
+        the stays opened."""
         if not opens:
             if closes:
                 self.env.cr.execute(SQL("WITH closed AS (%s) SELECT 1", self._close_stays_sql(closes)))

@@ -57,24 +57,24 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.assertFalse(self.lead.customer_question_ids)
         self.assertEqual(self.hidden_question.lead_ids, self.other_lead)
 
+    def _link_through_json2(self, commands):
+        """The salesperson edits their deal's questions through /json/2."""
+        status, body = self.json2(self.rep, "crm.lead", "write", {
+            "ids": self.lead.ids, "vals": {"customer_question_ids": commands},
+        })
+        self.assertEqual(status, 200, body)
+        self.env.invalidate_all()
+
     def test_times_asked_counts_the_deals_however_the_question_was_linked(self):
         """Linked on the lead through the API (or an import) rather than the
         wizard, a question is asked on that deal all the same."""
         question = self.Question.create({"name": "Is there a mobile app?"})
-        status, body = self.json2(self.rep, "crm.lead", "write", {
-            "ids": self.lead.ids, "vals": {"customer_question_ids": [[4, question.id]]},
-        })
-        self.assertEqual(status, 200, body)
-        self.env.invalidate_all()
+        self._link_through_json2([[4, question.id]])
         self.assertEqual(question.lead_ids, self.lead)
         self.assertEqual(question.ask_count, 1)
         self.assertTrue(question.date_last_asked)
         # logged on the wrong deal and taken off it: no longer asked there
-        status, body = self.json2(self.rep, "crm.lead", "write", {
-            "ids": self.lead.ids, "vals": {"customer_question_ids": [[3, question.id]]},
-        })
-        self.assertEqual(status, 200, body)
-        self.env.invalidate_all()
+        self._link_through_json2([[3, question.id]])
         self.assertFalse(question.lead_ids)
         self.assertEqual(question.ask_count, 0)
 
@@ -82,11 +82,7 @@ class TestQuestionLogExternal(ExternalAccessCommon):
         self.env["ir.config_parameter"].set_param("sales_cycle_mgmt.question_gap_threshold", 1)
         question = self.Question.create({"name": "Is there an offline mode?"})
         self.assertFalse(question.activity_ids)
-        status, body = self.json2(self.rep, "crm.lead", "write", {
-            "ids": self.lead.ids, "vals": {"customer_question_ids": [[4, question.id]]},
-        })
-        self.assertEqual(status, 200, body)
-        self.env.invalidate_all()
+        self._link_through_json2([[4, question.id]])
         self.assertTrue(question.gap_notified)
         self.assertEqual(question.activity_ids.activity_type_id,
                          self.env.ref("sales_cycle_mgmt.mail_activity_type_content_gap"))
