@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
@@ -148,10 +148,11 @@ class SalesFollowup(models.Model):
         reopened = self.browse([fid for ids in reopen.values() for fid in ids])
         for due, ids in reopen.items():
             self.browse(ids).write({"state": "planned", "date_due": due, "date_done": False})
-        # the activity tells the responsible; no "assigned to you" mail per follow-up
-        followups = self.with_context(
-            mail_create_nolog=True, mail_auto_subscribe_no_notify=True
-        ).create(vals_list) | reopened
+        # the activity tells the responsible: no "assigned to you" mail, and
+        # their subscription in one batch, not mail's one per new record
+        created = self.with_context(tracking_disable=True).create(vals_list).with_env(self.env)
+        created._subscribe_responsibles()
+        followups = created | reopened
         followups._schedule_activities()
         # one log note per lead, in one batch: no notification per lead
         bodies = {
@@ -179,6 +180,21 @@ class SalesFollowup(models.Model):
             "date_due": due,
             "survey_id": step.survey_id.id if step.kind == "satisfaction" else False,
         }
+
+    def _subscribe_responsibles(self):
+        """Each follow-up followed by its responsible, as mail subscribes the
+        user of a new record, with the model's default subtypes."""
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self._name)
+        self.env["mail.followers"].sudo().create([
+            {
+                "res_model": self._name,
+                "res_id": followup.id,
+                "partner_id": followup.user_id.partner_id.id,
+                "subtype_ids": [Command.set((external if followup.user_id.share else default).ids)],
+            }
+            for followup in self
+            if followup.user_id
+        ])
 
     @api.model
     def _responsible(self, lead, step):

@@ -212,6 +212,27 @@ class TestFollowups(SalesCycleCommon):
         queries(5)  # warms the caches both counts rely on
         self.assertEqual(queries(5), queries(50))
 
+    def test_planning_the_deals_won_at_once_costs_the_same_queries_for_2_and_20(self):
+        """The cron's batch: follow-ups, their followers, activities and notes
+        (20 deals plan 100 follow-ups: one INSERT batch of the ORM)."""
+        def queries(count):
+            leads = self._create_opportunities(count, partner_id=self.customer.id)
+            self._win_at_once(leads)
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            followups = self.Followup.sudo()._plan_for_won_leads(leads)
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.assertEqual(len(followups), 5 * count)
+            self.assertEqual(
+                followups.message_partner_ids, followups.user_id.partner_id,
+                "the responsible follows each of their follow-ups",
+            )
+            return self.env.cr.sql_log_count - before
+
+        queries(2)  # warms the caches both counts rely on
+        self.assertEqual(queries(2), queries(20))
+
     def test_team_plan_wins_over_the_default(self):
         team_plan = self.env["mail.activity.plan"].create({
             "name": "Team 1 plan", "res_model": "crm.lead", "team_id": self.sales_team_1.id,
