@@ -77,6 +77,11 @@
     "assets": {
         "web.assets_backend": [
             "sales_cycle_mgmt/static/src/**/*",
+            ("remove", "sales_cycle_mgmt/static/src/reports/**"),
+        ],
+        # the report views extend the pivot, which the web client loads lazily
+        "web.assets_backend_lazy": [
+            "sales_cycle_mgmt/static/src/reports/**",
         ],
         "web.assets_tests": [
             "sales_cycle_mgmt/static/tests/tours/**/*",

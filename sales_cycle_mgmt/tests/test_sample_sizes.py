@@ -42,6 +42,18 @@ class TestSampleSizes(SalesContentCommon):
         self.assertFalse(enough_data(None))
         self.assertTrue(enough_data(MIN_SAMPLE))
 
+    def test_every_report_pivot_with_samples_explains_its_blank_cells(self):
+        """The note under such a pivot names the minimum the server applies."""
+        with open(file_path("sales_cycle_mgmt/static/src/reports/sample_note_pivot.js")) as f:
+            self.assertIn(f"export const MIN_SAMPLE = {MIN_SAMPLE};", f.read())
+        sampled = [name for name, model in self.env.registry.items()
+                   if getattr(model, "_sample_fields", None) and not model._abstract]
+        self.assertGreaterEqual(len(sampled), 4)
+        for model in sampled:
+            with self.subTest(model=model):
+                arch = self.env[model].get_view(view_type="pivot")["arch"]
+                self.assertIn('js_class="sales_cycle_sample_pivot"', arch)
+
     def test_win_rate_and_days_to_win_are_blank_under_the_minimum(self):
         won, lost = self._closed(1, 0)
         [group] = self._read("sales.cycle.report", [("lead_id", "in", won.ids)],
