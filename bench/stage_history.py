@@ -41,6 +41,8 @@ import traceback
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from lxml import etree
+
 import odoo.init  # Odoo's core set-up (monkeypatches) comes first, as in odoo-bin
 
 # isort: split
@@ -101,6 +103,18 @@ def parse_args(argv):
 # ---------------------------------------------------------------------------
 
 T0 = time.perf_counter()
+
+
+def pivot_request(env, model):
+    """What the web client's pivot asks by default for ``model``: the view's
+    first row group-by, its measures with their aggregates, and ``__count``
+    (which the pivot always adds)."""
+    arch = etree.fromstring(env[model].get_view(view_type="pivot")["arch"])
+    fields = env[model].fields_get(attributes=["aggregator"])
+    rows = [node.get("name") for node in arch.iter("field") if node.get("type") == "row"]
+    measures = [f"{node.get('name')}:{fields[node.get('name')]['aggregator']}"
+                for node in arch.iter("field") if node.get("type") == "measure"]
+    return model, rows[:1], [*measures, "__count"]
 
 
 def say(msg):
