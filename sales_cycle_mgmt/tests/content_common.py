@@ -15,6 +15,8 @@ class SalesContentCommon(SalesCycleCommon):
         cls.Content = cls.env["sales.content"]
         cls.Question = cls.env["sales.customer.question"]
         cls.Usage = cls.env["sales.content.usage"]
+        # the library is this one alone, also on a database with demo content
+        cls.Content.search([]).action_archive()
         cls.user_content_manager = new_test_user(
             cls.env, login="scm_content_manager", name="Marketing Mia",
             groups="sales_cycle_mgmt.group_sales_content_manager,sales_team.group_sale_salesman_all_leads",
