@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_one_on_one import OneOnOneCommon
@@ -389,3 +389,35 @@ class TestOneOnOne(OneOnOneCommon):
         with self.assertRaises(AccessError):
             self.Note.with_user(self.member).create({"session_id": session.id, "body": "x",
                                                      "author_id": self.manager.id})
+
+
+@tagged("post_install", "-at_install")
+class TestOneOnOneScheduleQueries(OneOnOneCommon):
+
+    def test_the_daily_run_plans_the_next_sessions_with_the_same_queries_for_2_and_8_series(self):
+        def queries(count, day):
+            members = self.env["res.users"]
+            for i in range(count):
+                members |= new_test_user(
+                    self.env, login=f"oo_q{day.day}_{i}", name=f"Queued Member {i}",
+                    email=f"q{day.day}_{i}@example.com", groups="sales_team.group_sale_salesman",
+                )
+            self.team.member_ids = [(4, m.id) for m in members]
+            with freeze_time(day):
+                series = self.Series.browse()
+                for member in members:
+                    series |= self._series(member=member, first_date=day + timedelta(days=1))
+            # the first sessions passed: the run marks them held and plans the next
+            with freeze_time(day + timedelta(days=2)):
+                self.Session._mark_passed_held()
+                self.env.flush_all()
+                self.env.invalidate_all()
+                before = self.env.cr.sql_log_count
+                series._schedule_next_sessions()
+                self.env.flush_all()
+                count_queries = self.env.cr.sql_log_count - before
+            self.assertEqual(len(series.session_ids), 2 * count)
+            return count_queries
+
+        queries(2, datetime(2026, 3, 2, 8, 0))  # warms the caches both counts rely on
+        self.assertEqual(queries(2, datetime(2026, 3, 9, 8, 0)), queries(8, datetime(2026, 3, 16, 8, 0)))
