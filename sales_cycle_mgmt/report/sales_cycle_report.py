@@ -96,3 +96,17 @@ class SalesCycleReport(models.Model):
     def _where(self):
         # lost leads are archived: they count
         return SQL("TRUE")
+
+    def _read_group_select(self, aggregate_spec, query):
+        # over every lead, each aggregate costs per row: these two figures are
+        # the group's count and its won over closed sums, which the pivot asks
+        # anyway (PostgreSQL computes an aggregate written twice once)
+        if aggregate_spec == "lead_count:sum":
+            return super()._read_group_select("__count", query)
+        if aggregate_spec == "win_rate:avg":
+            return SQL(
+                "100.0::float8 * %s / NULLIF(%s, 0)",
+                super()._read_group_select("won_count:sum", query),
+                super()._read_group_select("closed_count:sum", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,3 +1,5 @@
+import re
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from lxml import etree
@@ -59,6 +61,39 @@ class TestCycleReports(SalesCycleCommon):
         )
         self.assertEqual((win_rate, won), (50.0, 1), "1 won of 2 closed; open leads do not count")
         self.assertEqual(rows[c].prorated_revenue, 500.0)
+
+    @contextmanager
+    def _statements(self):
+        statements = []
+        yield from self._patchExecute(statements)
+
+    def test_cycle_report_pivot_takes_win_rate_and_lead_count_from_the_sums_it_reads(self):
+        """Each aggregate over every lead costs per row: the pivot's win rate is
+        its won over closed sums and its lead count its count, the same figures
+        as the average of the per-lead rates, without aggregates of their own."""
+        a, b, c = self._scenario()
+        d, e = self._create_opportunities(2)
+        e.action_set_won()
+        d.type = "lead"
+        d.action_set_lost()  # lost before it was qualified: no lost deal
+        domain = [("lead_id", "in", (a | b | c | d | e).ids)]
+        measures = ["lead_count:sum", "win_rate:avg", "won_count:sum", "closed_count:sum", "__count"]
+        with self._statements() as statements:
+            [groups] = self.Report.formatted_read_grouping_sets(domain, [[]], measures)
+        [select] = [q for q in statements if "GROUP" in q]
+        aggregates = set(re.findall(r"\b(?:SUM|AVG|COUNT)\([^)]*\)", select.split(" FROM ")[0]))
+        self.assertEqual(aggregates, {
+            "COUNT(*)", 'SUM("sales_cycle_report"."won_count")', 'SUM("sales_cycle_report"."closed_count")',
+        }, select)
+        self.assertEqual((groups[0]["lead_count:sum"], groups[0]["__count"]), (5, 5))
+        # the figures themselves, below the minimum sample the pivot asks for
+        [(count, win_rate, won, closed)] = self.Report._read_group(
+            domain, [], ["lead_count:sum", "win_rate:avg", "won_count:sum", "closed_count:sum"]
+        )
+        rates = [row.win_rate for row in self.Report.search(domain) if row.closed_count]
+        self.assertEqual(len(rates), 3, "a and e won, b lost")
+        self.assertEqual(win_rate, sum(rates) / len(rates))
+        self.assertEqual((count, won, closed), (5, 2, 3))
 
     def test_stage_report_next_stage_conversion_and_losses(self):
         a, b, c = self._scenario()
