@@ -17,6 +17,8 @@ class SalesCycleFunnelReport(models.Model):
     _inherit = ["sales.cycle.sql.report", "sales.cycle.rollup.mixin"]
     _auto = False
     _order = "phase_sequence, lead_id"
+    # in a group by phase, a row is a lead: the rate's sample is their count
+    _sample_fields = {"conversion_rate": "__count"}
 
     lead_id = fields.Many2one("crm.lead", "Opportunity", readonly=True)
     cycle_phase_id = fields.Many2one("sales.cycle.phase", readonly=True)
@@ -30,7 +32,9 @@ class SalesCycleFunnelReport(models.Model):
     )
     lead_count = fields.Integer("Leads Reached", readonly=True, aggregator="sum")
     conversion_rate = fields.Float(
-        "Conversion from First Phase (%)", readonly=True, aggregator="avg"
+        "Conversion from First Phase (%)", readonly=True, aggregator="avg",
+        help="Leads that reached the phase over the leads of the group; blank when the group "
+        "has fewer leads than the minimum sample.",
     )
     skipped = fields.Integer(
         "Reached by Skipping", readonly=True, aggregator="sum",

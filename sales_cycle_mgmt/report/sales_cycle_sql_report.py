@@ -20,7 +20,8 @@ class SalesCycleSqlReport(models.AbstractModel):
     runs without JIT compilation.
 
     ``_sample_fields`` maps an averaged field to the count field whose
-    aggregate (a sum, or a count of distinct leads) is its sample size: in the
+    aggregate (a sum, or a count of distinct leads) is its sample size, or to
+    ``__count`` when each row is one case: in the
     groups the web client reads (pivots, graphs, the dashboard), an average
     over fewer than ``cycle_math.MIN_SAMPLE`` rows is blank, as is an average
     over none, instead of a number."""
@@ -48,7 +49,8 @@ class SalesCycleSqlReport(models.AbstractModel):
         return super()._read_group(*args, **kwargs)
 
     def _sample_spec(self, sample):
-        return f"{sample}:{self._fields[sample].aggregator}"
+        # a rate over the group's rows (one per case) has their count as sample
+        return sample if sample == "__count" else f"{sample}:{self._fields[sample].aggregator}"
 
     def _sample_aggregates(self, aggregates):
         """``aggregates`` plus the sample sizes of its averages that are not in it."""

@@ -71,6 +71,23 @@ class TestSampleSizes(SalesContentCommon):
         by_team = self._read("sales.cycle.report", ours, ["win_rate:avg", "closed_count:sum"], ["team_id"])
         self.assertEqual([g["closed_count:sum"] for g in by_team], [len(won | lost)])
 
+    def test_funnel_conversion_is_blank_under_the_minimum_of_leads(self):
+        few = self._create_opportunities(MIN_SAMPLE - 1)
+        few[:1].stage_id = self.stage_gen_1
+        self.env.flush_all()
+
+        def qualification(leads):
+            groups = self._read("sales.cycle.funnel.report", [("lead_id", "in", leads.ids)],
+                                ["conversion_rate:avg", "lead_count:sum"], ["cycle_phase_id"])
+            return next(g for g in groups if g["cycle_phase_id"][0] == self.phase_qualification.id)
+
+        group = qualification(few)
+        self.assertEqual(group["lead_count:sum"], 1, "the count stands")
+        self.assertIs(group["conversion_rate:avg"], False, "1 lead of 4 is no 25% conversion")
+        self.assertNotIn("__count", group, "the sample added to tell is not in the answer")
+        enough = few | self._create_opportunities(1)
+        self.assertEqual(qualification(enough)["conversion_rate:avg"], 100.0 / MIN_SAMPLE)
+
     def test_dashboard_key_figures_show_their_sample_and_not_enough_data(self):
         with open(file_path(DASHBOARD)) as f:
             data = json.load(f)
