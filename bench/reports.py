@@ -109,6 +109,7 @@ def generate(registry, args):
         stages = env["crm.stage"].search([], order="sequence, id")
         open_stages = stages.filtered(lambda s: not s.is_won)
         won_stage = stages.filtered("is_won")[:1]
+        phase_of = {s.id: s.cycle_phase_id.id or None for s in stages}
         company = env.company.id
         now = datetime.utcnow().replace(microsecond=0)
         stays_per_lead = max(1, args.history_rows // args.leads)
@@ -132,25 +133,23 @@ def generate(registry, args):
             last_in = created + timedelta(days=sum(durations[:-1]))
             revenue = rng.randrange(1000, 100000)
             probability = 100 if outcome == "won" else 0 if outcome == "lost" else rng.randrange(10, 90)
+            # with the stored figures stock crm computes for them
             lead_rows.append((
                 f"Bench report lead {i}", "opportunity", outcome != "lost", path[-1], team.id, rep.id,
                 company, created, created, SUPERUSER_ID, SUPERUSER_ID, last_in, outcome, probability,
-                revenue, closed, created, 0,
+                revenue, round(revenue * probability / 100.0, 2), closed, created, 0, 0,
+                (closed - created).days if closed else None, phase_of[path[-1]],
             ))
             plans.append((path, durations, created, outcome))
         copy_rows(cr, "crm_lead", (
             "name", "type", "active", "stage_id", "team_id", "user_id", "company_id", "create_date",
             "write_date", "create_uid", "write_uid", "date_last_stage_update", "won_status", "probability",
-            "expected_revenue", "date_closed", "date_open", "priority",
+            "expected_revenue", "prorated_revenue", "date_closed", "date_open", "priority", "day_open",
+            "day_close", "cycle_phase_id",
         ), lead_rows)
-        cr.execute("""
-            UPDATE crm_lead l SET cycle_phase_id = s.cycle_phase_id
-              FROM crm_stage s WHERE s.id = l.stage_id AND l.name LIKE 'Bench report lead %%'
-        """)
         cr.execute("""SELECT id, team_id, user_id FROM crm_lead
                        WHERE name LIKE 'Bench report lead %%' ORDER BY id""")
         leads = cr.fetchall()
-        phase_of = {s.id: s.cycle_phase_id.id or None for s in stages}
         seq_of = {s.id: (s.sequence, s.id) for s in stages}
         history, followups, snapshots = [], [], []
         kinds = ["onboarding", "check_in", "satisfaction", "upsell", "renewal"]
