@@ -43,6 +43,7 @@ from pathlib import Path
 import odoo.init  # Odoo's core set-up (monkeypatches) comes first, as in odoo-bin
 
 # isort: split
+import psycopg2
 import requests
 from loadtest import invariants
 from stage_history import (
@@ -399,9 +400,10 @@ def what_happened(db, since):
         for label, query in queries.items():
             cr.execute("SAVEPOINT q")
             try:
-                cr.execute(query, {"since": since})
+                # the addon's tables are not on the stock side: no error to log
+                cr.execute(query, {"since": since}, log_exceptions=False)
                 found[label] = cr.fetchone()[0]
-            except Exception:  # a table of the addon, on the stock side
+            except psycopg2.Error:
                 cr.execute("ROLLBACK TO SAVEPOINT q")
     return found
 
