@@ -110,7 +110,7 @@ class TestBackfill(SalesCycleCommon):
                   SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
                    WHERE conrelid IN ('sales_cycle_stage_history'::regclass,
                                       'crm_lead_cycle_phase_reached_rel'::regclass)
-                ORDER BY 1, 2"""
+                ORDER BY 1, 2, 3"""
         self.env.cr.execute(keys)
         before = self.env.cr.fetchall()
         self.assertEqual(len([key for key in before if "FOREIGN KEY" in key[2]]), 7 + 2)
