@@ -223,6 +223,9 @@ class CrmLead(models.Model):
         # a team or type change can move the stage too (crm recomputes it)
         stage_moves = "stage_id" in vals or "team_id" in vals or "type" in vals
         stages_before = {lead.id: lead.stage_id for lead in self} if stage_moves else {}
+        # what crm's won_status hangs on (it calls _handle_won_lost on these)
+        status_moves = stage_moves or "active" in vals or "probability" in vals
+        statuses_before = {lead.id: lead.won_status for lead in self} if status_moves else {}
         # linked here rather than with the log wizard: still askings
         questions_before = {lead.id: lead.customer_question_ids for lead in self.sudo()} \
             if "customer_question_ids" in vals else None
@@ -251,8 +254,15 @@ class CrmLead(models.Model):
                 else:
                     super(CrmLead, reminded).write({"rotting_reminded_at": False})
         res = super().write(vals)
-        if stage_moves:
-            self._sync_stage_history(stages_before, date_in=None if "stage_id" in vals else self.env.cr.now())
+        # the stays a move closes or opens carry the lead's new status already
+        noted = self._sync_stage_history(
+            stages_before, date_in=None if "stage_id" in vals else self.env.cr.now()
+        ) if stage_moves else set()
+        if status_moves:
+            self.env["sales.cycle.stage.history"]._record_lead_statuses({
+                lead.id: lead.won_status for lead in self
+                if lead.id not in noted and lead.won_status != statuses_before[lead.id]
+            })
         if questions_before is not None:
             self.env["sales.customer.question"].sudo().union(*(
                 lead.customer_question_ids - questions_before[lead.id] for lead in self.sudo()
@@ -264,17 +274,13 @@ class CrmLead(models.Model):
         here: plan the after-sales follow-ups; lost after won cancels them."""
         res = super()._handle_won_lost(old_status_by_lead, new_status_by_lead)
         won, lost = self.browse(), self.browse()
-        statuses = {}  # the current stays' (a stay opened by this write has it already)
         for lead in self:
             old = old_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
             new = new_status_by_lead.get(lead.id, {"is_won": False, "is_lost": False})
-            if old != new and lead.id in old_status_by_lead:
-                statuses[lead.id] = "won" if new["is_won"] else "lost" if new["is_lost"] else "pending"
             if new["is_won"] and not old["is_won"]:
                 won |= lead
             elif old["is_won"] and not new["is_won"]:
                 lost |= lead
-        self.env["sales.cycle.stage.history"]._record_lead_statuses(statuses)
         if len(won) > FOLLOWUP_INLINE_WINS:
             won._defer_followups(True)
             self.env.ref("sales_cycle_mgmt.ir_cron_followup_plan").sudo()._trigger()
@@ -310,6 +316,7 @@ class CrmLead(models.Model):
         writes the stage at flush.
         ``date_in`` defaults to the lead's ``date_last_stage_update``, which
         stock crm sets on every stage change, so both agree to the second.
+        Returns the ids of the leads whose stays it wrote, with their status.
         """
         changed = []  # (lead, stage before, stage now)
         for lead in self:
@@ -318,14 +325,14 @@ class CrmLead(models.Model):
             if stages_before is None or new != old:
                 changed.append((lead, old, new))
         if not changed:
-            return
+            return set()
         if stages_before is not None:
             # a lead back in a stage after having none moves from its last stay
             last = self.env["sales.cycle.stage.history"]._last_stages(
                 [lead.id for lead, old, new in changed if new and not old]
             )
             changed = [(lead, old or last.get(lead.id, old), new) for lead, old, new in changed]
-        closes = []  # (lead id, stage now, direction, moved at): stays to close
+        closes = []  # (lead id, stage now, direction, moved at, status now): stays to close
         opens = []  # (lead id, stage, phase, team, salesperson, company, date in, direction)
         for lead, old, new in changed:
             if not new or not old:
@@ -333,7 +340,7 @@ class CrmLead(models.Model):
             else:
                 direction = "backward" if new._is_before(old) else "forward"
             moved_at = date_in or lead.date_last_stage_update or lead.create_date
-            closes.append((lead.id, new.id, direction, moved_at))
+            closes.append((lead.id, new.id, direction, moved_at, lead.won_status))
             if new:
                 opens.append((
                     lead.id, new.id, new.cycle_phase_id.id, lead.team_id.id, lead.user_id.id,
@@ -346,6 +353,8 @@ class CrmLead(models.Model):
             ["stage_history_ids", "cycle_phase_reached_ids"]
         )
         self._count_stage_changes(opened)
+        # a lead moved onto an open stay written in bulk keeps that stay
+        return {row[0] for row in closes} - {row[0] for row in opens} | {row[0] for row in opened}
 
     def _count_stage_changes(self, opened):
         """Add the stays just opened, [(lead id, direction, phase id)], to the

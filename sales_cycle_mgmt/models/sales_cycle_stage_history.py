@@ -141,7 +141,7 @@ class SalesCycleStageHistory(models.Model):
     @api.model
     def _record_moves(self, closes, opens):
         """Close the open stays of ``closes`` [(lead id, stage now, direction,
-        moved at)], noting where each lead went, then open the stays of
+        moved at, status now)], noting where each lead went and its status, then open the stays of
         ``opens`` [(lead id, stage, phase, team, salesperson, company, date in,
         direction, lead status)] (none where the lead's open stay is in that stage already)
         and note their phase among the phases the lead reached: one statement
@@ -182,9 +182,10 @@ class SalesCycleStageHistory(models.Model):
                    SET date_out = GREATEST(m.moved_at, h.date_in),
                        duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
                        max_duration_days = GREATEST(EXTRACT(EPOCH FROM m.moved_at - h.date_in) / 86400.0, 0),
-                       next_stage_id = m.stage_id, next_direction = NULLIF(m.direction, 'first')
-                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[])
-                       AS m(lead_id, stage_id, direction, moved_at)
+                       next_stage_id = m.stage_id, next_direction = NULLIF(m.direction, 'first'),
+                       lead_status = m.status
+                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[], %s::varchar[])
+                       AS m(lead_id, stage_id, direction, moved_at, status)
                  WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
                    AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
              RETURNING h.id

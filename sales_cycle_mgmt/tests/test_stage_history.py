@@ -107,9 +107,8 @@ class TestStageHistory(SalesCycleCommon):
             100,
         )
 
-    def test_a_move_closes_and_opens_the_stays_in_one_statement(self):
-        leads = self._create_opportunities(20)
-        self.env.flush_all()
+    def _statements_of_move(self, leads, stage):
+        """The SQL statements of moving ``leads`` to ``stage``, flush included."""
         statements = []
         execute = self.env.cr.execute
 
@@ -118,8 +117,14 @@ class TestStageHistory(SalesCycleCommon):
             return execute(query, params, log_exceptions)
 
         with patch.object(self.env.cr, "execute", logged):
-            leads.write({"stage_id": self.stage_team1_2.id})
+            leads.write({"stage_id": stage.id})
             self.env.flush_all()
+        return statements
+
+    def test_a_move_closes_and_opens_the_stays_in_one_statement(self):
+        leads = self._create_opportunities(20)
+        self.env.flush_all()
+        statements = self._statements_of_move(leads, self.stage_team1_2)
         on_history = [q for q in statements if "sales_cycle_stage_history" in q]
         self.assertEqual(len(on_history), 1, on_history)
         self.assertEqual(self.History.search_count([("lead_id", "in", leads.ids)]), 40)
@@ -127,6 +132,30 @@ class TestStageHistory(SalesCycleCommon):
             self.History.search([("lead_id", "in", leads.ids), ("date_out", "=", False)]).stage_id,
             self.stage_team1_2,
         )
+
+    def test_winning_by_a_move_writes_each_stay_once_with_the_new_status(self):
+        leads = self._create_opportunities(20)
+        bulk = leads[0]  # its open stay was written in the won stage already
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sales_cycle_stage_history SET stage_id = %s WHERE lead_id = %s",
+            [self.stage_team1_won.id, bulk.id],
+        )
+        self.env.invalidate_all()
+        statements = self._statements_of_move(leads - bulk, self.stage_team1_won)
+        on_history = [q for q in statements if "UPDATE sales_cycle_stage_history" in q]
+        self.assertEqual(len(on_history), 1, on_history)
+        for lead in leads - bulk:
+            self.assertEqual([(s.stage_id, s.lead_status) for s in self._stays(lead)], [
+                (self.stage_team1_1, "won"), (self.stage_team1_won, "won"),
+            ])
+        bulk.write({"stage_id": self.stage_team1_won.id})
+        self.assertRecordValues(self._stays(bulk), [
+            {"stage_id": self.stage_team1_won.id, "lead_status": "won", "date_out": False},
+        ])
+        lost = self._create_opportunities(1)
+        lost.action_set_lost()
+        self.assertEqual(self._stays(lost)[-1].lead_status, "lost", "no move: the open stay")
 
     def test_deleting_a_lead_deletes_its_stays(self):
         lead = self._create_opportunities(1)
