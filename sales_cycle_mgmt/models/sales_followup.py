@@ -40,11 +40,12 @@ class SalesFollowup(models.Model):
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
         required=True, default="planned", index=True, tracking=True, copy=False,
     )
+    # both precomputed: in the INSERT of a follow-up, not in an UPDATE after it
     is_overdue = fields.Boolean(
-        "Overdue", compute="_compute_is_overdue", store=True, index="btree_not_null",
+        "Overdue", compute="_compute_is_overdue", store=True, precompute=True, index="btree_not_null",
         help="Still planned after its due date; refreshed daily.",
     )
-    done_on_time = fields.Boolean(compute="_compute_done_on_time", store=True)
+    done_on_time = fields.Boolean(compute="_compute_done_on_time", store=True, precompute=True)
     # indexed: every activity deleted anywhere looks its follow-up up here
     activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null",
                                   index="btree_not_null")

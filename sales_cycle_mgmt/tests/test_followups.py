@@ -1,4 +1,5 @@
 from ast import literal_eval
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from lxml import etree
@@ -232,6 +233,25 @@ class TestFollowups(SalesCycleCommon):
 
         queries(2)  # warms the caches both counts rely on
         self.assertEqual(queries(2), queries(20))
+
+    def test_planned_followups_are_inserted_whole_then_given_their_activity_only(self):
+        """Their stored figures go with the INSERT: no second write of every
+        follow-up, only of those that get an activity."""
+        leads = self._create_opportunities(3, partner_id=self.customer.id)
+        self._win_at_once(leads)
+        statements = []
+        with self.mock_datetime_and_now(self.win_day), contextmanager(self._patchExecute)(statements):
+            followups = self.Followup.sudo()._plan_for_won_leads(leads)
+        updates = [q for q in statements if q.lstrip().startswith('UPDATE "sales_followup"')]
+        self.assertEqual(len(updates), 1, updates)
+        self.assertRegex(updates[0], r'SET "activity_id" = [^,]*, "write_date"')
+        self.assertEqual(len(followups), 15)
+        horizon = self.win_day.date() + timedelta(days=followups._horizon_days())
+        self.assertEqual(followups.filtered("activity_id"),
+                         followups.filtered(lambda f: f.date_due <= horizon))
+        self.assertLess(len(followups.activity_id), 15, "the later steps get theirs when due")
+        self.assertFalse(any(followups.mapped("is_overdue")))
+        self.assertFalse(any(followups.mapped("done_on_time")))
 
     def test_team_plan_wins_over_the_default(self):
         team_plan = self.env["mail.activity.plan"].create({
