@@ -62,6 +62,29 @@ class TestCycleReports(SalesCycleCommon):
         self.assertEqual((win_rate, won), (50.0, 1), "1 won of 2 closed; open leads do not count")
         self.assertEqual(rows[c].prorated_revenue, 500.0)
 
+    def test_cycle_report_counts_each_lead_by_its_status_and_type(self):
+        """Open, won, lost and closed count opportunities only, an archived open
+        one in none of them, and the days to win are the won ones' cycle."""
+        with self.mock_datetime_and_now(self.t0):
+            won, lost, open_, archived, lead_lost = self._create_opportunities(5)
+        with self.mock_datetime_and_now(self.t0 + timedelta(days=6)):
+            won.action_set_won()
+            lost.action_set_lost()
+            archived.active = False
+            lead_lost.type = "lead"
+            lead_lost.action_set_lost()
+        self.env.flush_all()
+        fields = ["open_count", "won_count", "lost_count", "closed_count"]
+        rows = {r.lead_id: r for r in self.Report.with_context(active_test=False).search(
+            [("lead_id", "in", (won | lost | open_ | archived | lead_lost).ids)])}
+        self.assertEqual({lead: [rows[lead][f] for f in fields] for lead in rows}, {
+            won: [0, 1, 0, 1], lost: [0, 0, 1, 1], open_: [1, 0, 0, 0],
+            archived: [0, 0, 0, 0], lead_lost: [0, 0, 0, 0],
+        })
+        self.assertAlmostEqual(rows[won].days_to_win, 6.0, places=3)
+        self.assertAlmostEqual(rows[won].days_to_win, rows[won].cycle_days, places=6)
+        self.assertEqual([lead for lead in rows if rows[lead].days_to_win], [won])
+
     @contextmanager
     def _statements(self):
         statements = []
