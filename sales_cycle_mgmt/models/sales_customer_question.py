@@ -1,7 +1,9 @@
 from markupsafe import Markup
+from psycopg2.errors import UniqueViolation
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
+from odoo.tools import mute_logger
 
 from ..cycle_math import normalize_question
 from .res_config_settings import get_setting
@@ -103,7 +105,16 @@ class SalesCustomerQuestion(models.Model):
         if existing:
             draft = self.create({"name": name, "active": False})
             return draft.id, draft.display_name
-        return super().name_create(name)
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return super().name_create(name)
+        except UniqueViolation as exc:
+            if exc.diag.constraint_name != f"{self._table}_normalized_name_uniq" or self.sudo().search_count(
+                    [("normalized_name", "=", normalize_question(name))], limit=1):
+                raise
+            # another request created it after this one began, unseen here:
+            # played again, this one finds it
+            raise ConcurrencyError(exc.diag.message_primary) from exc
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -41,3 +41,4 @@ from . import test_stage_summary
 from . import test_funnel_rollup
 from . import test_role_screens
 from . import test_list_headers
+from . import test_question_concurrency
