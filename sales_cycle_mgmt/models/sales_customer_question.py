@@ -109,8 +109,10 @@ class SalesCustomerQuestion(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 return super().name_create(name)
         except UniqueViolation as exc:
+            key = [("normalized_name", "=", normalize_question(name)),
+                   ("company_id", "=", self.default_get(["company_id"]).get("company_id", False))]
             if exc.diag.constraint_name != f"{self._table}_normalized_name_uniq" or self.sudo().search_count(
-                    [("normalized_name", "=", normalize_question(name))], limit=1):
+                    key, limit=1):
                 raise
             # another request created it after this one began, unseen here:
             # played again, this one finds it
