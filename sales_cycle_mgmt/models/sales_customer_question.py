@@ -99,7 +99,9 @@ class SalesCustomerQuestion(models.Model):
         only asked on leads the user cannot see stays unreadable to them: they
         get an archived draft of their text, which the question log wizard
         logs on the existing question."""
-        existing = self._find_existing(name)
+        # looked for where the new question would go: the unique key's company
+        company = self.env["res.company"].browse(self.default_get(["company_id"]).get("company_id"))
+        existing = self._find_existing(name, company)
         if existing and existing.has_access("read"):
             return existing.id, existing.display_name
         if existing:
@@ -109,13 +111,10 @@ class SalesCustomerQuestion(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 return super().name_create(name)
         except UniqueViolation as exc:
-            key = [("normalized_name", "=", normalize_question(name)),
-                   ("company_id", "=", self.default_get(["company_id"]).get("company_id", False))]
-            if exc.diag.constraint_name != f"{self._table}_normalized_name_uniq" or self.sudo().search_count(
-                    key, limit=1):
+            if exc.diag.constraint_name != f"{self._table}_normalized_name_uniq":
                 raise
-            # another request created it after this one began, unseen here:
-            # played again, this one finds it
+            # not found above, yet there: another request created it after
+            # this one began; played again, this one finds it
             raise ConcurrencyError(exc.diag.message_primary) from exc
 
     @api.model_create_multi

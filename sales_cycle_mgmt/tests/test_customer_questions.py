@@ -96,13 +96,17 @@ class TestCustomerQuestions(SalesContentCommon):
         with self.assertRaisesRegex(ValidationError, "in words"):
             self.Question.create({"name": "???"})
 
-    def test_typing_a_duplicate_the_request_can_see_is_refused_not_played_again(self):
-        """Only a question created by a concurrent request makes name_create
-        play the request again; a duplicate it can see is refused at once."""
+    def test_typing_a_question_finds_it_in_the_company_it_would_be_created_in(self):
+        """name_create looks for the question where the new one would go (the
+        unique key's company), so a question of that company is picked, not
+        refused as a duplicate."""
         other = self.env["res.company"].create({"name": "Twin Questions Ltd"})
-        self.Question.create({"name": "Is there a free trial?", "company_id": other.id})
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
-            self.Question.with_context(default_company_id=other.id).name_create("is there a free trial")
+        existing = self.Question.create({"name": "Is there a free trial?", "company_id": other.id})
+        picked, _name = self.Question.with_context(default_company_id=other.id).name_create(
+            "is there a free trial")
+        self.assertEqual(picked, existing.id)
+        self.assertEqual(self.Question.search_count([("normalized_name", "=", existing.normalized_name),
+                                                     ("active", "in", (True, False))]), 1)
 
     def test_question_of_a_lead_i_cannot_see(self):
         other = self._create_opportunities(1, user=self.user_sales_leads)
