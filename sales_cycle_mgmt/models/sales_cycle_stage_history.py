@@ -1,4 +1,6 @@
 
+import datetime
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -186,10 +188,10 @@ class SalesCycleStageHistory(models.Model):
                        lead_status = m.status
                   FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::timestamp[], %s::varchar[])
                        AS m(lead_id, stage_id, direction, moved_at, status)
-                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
+                 WHERE h.lead_id = ANY(%s::int[]) AND h.date_out IS NULL  -- the open stays' index
                    AND h.lead_id = m.lead_id AND h.stage_id IS DISTINCT FROM m.stage_id
              RETURNING h.id
-            """, *_columns(closes), [row[0] for row in closes])
+            """, *_columns(closes), _array(row[0] for row in closes))
 
     @api.model
     def _record_lead_statuses(self, statuses):
@@ -199,9 +201,9 @@ class SalesCycleStageHistory(models.Model):
             self.env.cr.execute(SQL("""
                 UPDATE sales_cycle_stage_history h SET lead_status = s.status
                   FROM unnest(%s::int[], %s::varchar[]) AS s(lead_id, status)
-                 WHERE h.lead_id = ANY(%s) AND h.date_out IS NULL  -- the open stays' index
+                 WHERE h.lead_id = ANY(%s::int[]) AND h.date_out IS NULL  -- the open stays' index
                    AND h.lead_id = s.lead_id AND h.lead_status IS DISTINCT FROM s.status
-            """, list(statuses), list(statuses.values()), list(statuses)))
+            """, _array(statuses), _array(statuses.values()), _array(statuses)))
             self.invalidate_model(["lead_status"])
 
     @api.model
@@ -444,13 +446,28 @@ class SalesCycleStageHistory(models.Model):
 
 
 def _columns(rows):
-    """The columns of ``rows`` as lists (False -> NULL), for unnest() parameters."""
-    return [[None if value is False else value for value in column] for column in zip(*rows, strict=True)]
+    """The columns of ``rows`` as array literals (False -> NULL), for unnest()
+    parameters."""
+    return [_array(column) for column in zip(*rows, strict=True)]
 
 
-def _named_columns(names, rows):
-    """The same, by parameter name."""
-    return dict(zip(names, _columns(rows), strict=True))
+def _array(values):
+    """``values`` (integers, strings or datetimes; False or None: NULL) as one
+    PostgreSQL array literal, to cast in SQL: psycopg2 would quote each element
+    of a list apart, a few milliseconds per thousand."""
+    return "{" + ",".join(_array_element(value) for value in values) + "}"
+
+
+def _array_element(value):
+    if value is None or value is False:
+        return "NULL"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return f'"{value.isoformat()}"'
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    raise TypeError(f"no array literal for {value!r}")
 
 
 def _stage_columns(alias):

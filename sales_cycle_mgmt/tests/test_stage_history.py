@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
+from ..models.sales_cycle_stage_history import _array
 from .common import SalesCycleCommon
 
 
@@ -106,6 +107,21 @@ class TestStageHistory(SalesCycleCommon):
             self.History.search_count([("lead_id", "in", hundred.ids), ("date_out", "=", False)]),
             100,
         )
+
+    def test_array_parameters_reach_postgresql_as_they_were(self):
+        # what the move statements send their columns as, one literal each
+        when = datetime(2026, 3, 2, 9, 0, 0, 123456)
+        cases = [
+            ("int", [0, 7, False, None, -3]),
+            ("varchar", ['say "hi"', "back\\slash", "a,b", "{x}", "NULL", "", False]),
+            ("timestamp", [when, None, datetime(2026, 3, 2)]),
+        ]
+        for sql_type, values in cases:
+            self.env.cr.execute(f"SELECT %s::{sql_type}[]", [_array(values)])
+            expected = [None if value is False else value for value in values]
+            self.assertEqual(self.env.cr.fetchone()[0], expected, sql_type)
+        with self.assertRaises(TypeError):
+            _array([1.5])
 
     def _statements_of_move(self, leads, stage):
         """The SQL statements of moving ``leads`` to ``stage``, flush included."""
