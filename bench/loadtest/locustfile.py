@@ -281,21 +281,23 @@ class Salesperson(OdooUser):
         text = random.choice(PLAN["questions"])
         found = self.call_kw("question: web_name_search", "sales.customer.question", "web_name_search", [], {
             "name": text, "specification": {"display_name": {}}, "limit": 8, "context": ctx})
+        # a question nobody had asked, logged on another salesperson's deal
+        # since it was found or typed, is hidden now: the error says to type
+        # it again, which then logs it on the existing one
+        picks = [found[0]["id"]] if found else []
         saved = None
-        if found:
-            # a question nobody had asked, logged on another salesperson's deal
-            # since the search, is hidden now: the error says to type it again
+        for attempt in range(3):
+            if attempt >= len(picks):
+                created = self.call_kw("question: name_create", "sales.customer.question", "name_create",
+                                       [text], {"context": ctx})
+                if not created:
+                    return
+                picks.append(created[0])
             saved = self.call_kw("question: web_save wizard", "sales.customer.question.log", "web_save",
-                                 [[], {"lead_id": lead_id, "question_id": found[0]["id"]}],
+                                 [[], {"lead_id": lead_id, "question_id": picks[attempt]}],
                                  {"specification": {}, "context": ctx}, expect=QUESTION_HIDDEN)
-        if not saved:
-            created = self.call_kw("question: name_create", "sales.customer.question", "name_create",
-                                   [text], {"context": ctx})
-            if not created:
-                return
-            saved = self.call_kw("question: web_save wizard", "sales.customer.question.log", "web_save",
-                                 [[], {"lead_id": lead_id, "question_id": created[0]}],
-                                 {"specification": {}, "context": ctx})
+            if saved:
+                break
         if saved:
             self.call_kw("question: action_log", "sales.customer.question.log", "action_log",
                          [[saved[0]["id"]]], {"context": ctx}, button=True)
