@@ -324,16 +324,29 @@ def move_rounds(registries, lead_ids, stage_ids, args, rounds, context, first_ro
                 batch=None):
     """Every round moves every batch of ``lead_ids`` to the next stage, in each
     database in turn (which one goes first alternates), one transaction per batch;
-    with ``same_stage`` all batches of a round go to the same stage.
+    with ``same_stage`` all batches of a round go to the same stage. One lead
+    per write (a drag) always goes to the stage after its own.
     Returns {db: [seconds per round]}."""
     times = {db: [] for db in registries}
+    current = {}
+    if batch == 1 and not same_stage:
+        # the databases move alike: either tells where each lead is
+        with env_for(next(iter(registries.values()))) as env:
+            env.cr.execute("SELECT id, stage_id FROM crm_lead WHERE id = ANY(%s)", [list(lead_ids)])
+            current = dict(env.cr.fetchall())
     batches = chunks(lead_ids, batch or args.batch)
     order = list(registries)
     for r in range(first_round, first_round + rounds):
         settle(registries)
         per_round = dict.fromkeys(registries, 0.0)
         for b, batch in enumerate(batches):
-            stage_id = stage_ids[(r + (0 if same_stage else b + 1)) % len(stage_ids)]
+            if current:
+                now = current[batch[0]]
+                stage_id = stage_ids[(stage_ids.index(now) + 1) % len(stage_ids)] if now in stage_ids \
+                    else stage_ids[0]
+                current[batch[0]] = stage_id
+            else:
+                stage_id = stage_ids[(r + (0 if same_stage else b + 1)) % len(stage_ids)]
             for db in order if (r + b) % 2 == 0 else order[::-1]:
                 t = time.perf_counter()
                 with env_for(registries[db], context=context) as env:
