@@ -38,11 +38,13 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from ipaddress import ip_address
 from pathlib import Path
 
 import odoo.init  # Odoo's core set-up (monkeypatches) comes first, as in odoo-bin
 
 # isort: split
+import psutil
 import psycopg2
 import requests
 from loadtest import invariants
@@ -111,13 +113,17 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the databases at the end")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--json", help="also write the invariants' and errors' counts to this file")
+    p.add_argument("--same-work", action="store_true",
+                   help="the addon's side does what stock's does and no more (questions as notes, "
+                   "content as a plain mail, stock's reports, no pulse answers): what the addon "
+                   "costs the requests both sides make, under the same load")
     args, _unknown = p.parse_known_args(argv)
     if min(args.salespeople, args.managers, args.leads_per_rep, args.teams, args.duration,
            args.segments, args.max_requests) < 1:
         p.error("sizes and durations must be at least 1")
     if args.employees is None:
         args.employees = args.salespeople
-    args.employees = min(args.employees, args.salespeople)
+    args.employees = 0 if args.same_work else min(args.employees, args.salespeople)
     return args
 
 
@@ -249,7 +255,8 @@ def read_plan(db, side, args):
                 "employee_spread": max(args.duration / args.segments / 2, 1)}
         cr.execute("SELECT id, partner_id FROM crm_lead WHERE name LIKE 'Load deal %%'")
         plan["customers"] = {str(lead_id): partner_id for lead_id, partner_id in cr.fetchall()}
-        if side == "addon":
+        plan["same_work"] = args.same_work
+        if side == "addon" and not args.same_work:
             # the bench owns this database: the links are read where only the system reads them
             cr.execute("""
                 SELECT u.login, i.access_token FROM sales_pulse_invitation i
@@ -349,6 +356,52 @@ class Server:
                 self.proc.wait(10)
 
 
+def process_cpu(pid):
+    """CPU seconds of process ``pid``, its children and the children it reaped
+    (recycled workers, ended backends); None when it cannot be read."""
+    for _attempt in range(5):  # a child may end while they are listed
+        try:
+            proc = psutil.Process(pid)
+            own = proc.cpu_times()
+            children = proc.children(recursive=True)
+        except psutil.AccessDenied:
+            return None
+        except psutil.NoSuchProcess:
+            if not psutil.pid_exists(pid):
+                return None
+            continue
+        total = own.user + own.system + own.children_user + own.children_system
+        for child in children:
+            try:
+                times = child.cpu_times()
+            except psutil.NoSuchProcess:
+                continue  # ended meanwhile: its time is in its parent's children's now
+            except psutil.AccessDenied:
+                return None
+            total += times.user + times.system
+        return total
+    return None
+
+
+def postmaster_pid():
+    """The PostgreSQL server's process when it runs on this machine, else None."""
+    with admin_cursor() as cr:
+        cr.execute("SELECT pg_backend_pid(), inet_server_addr()")
+        backend, addr = cr.fetchone()
+    if addr is not None and not ip_address(str(addr).split("/")[0]).is_loopback:
+        return None
+    try:
+        return psutil.Process(backend).ppid()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
+
+
+def cpu_now(server, postmaster):
+    """{"odoo": CPU seconds of the server's processes, "postgresql": of the cluster's}."""
+    return {"odoo": process_cpu(server.proc.pid),
+            "postgresql": process_cpu(postmaster) if postmaster else None}
+
+
 def run_locust(venv, server, plan, seconds, args, work_dir, tag):
     """One headless locust run of ``seconds`` with every user of ``plan``;
     returns what the locustfile recorded."""
@@ -362,12 +415,17 @@ def run_locust(venv, server, plan, seconds, args, work_dir, tag):
            "--loglevel", "WARNING", *classes]
     env = dict(os.environ, LOAD_PLAN=str(plan_file), LOAD_SAMPLES=str(samples_file))
     log = work_dir / f"{tag}-locust.log"
+    cpu_before = cpu_now(server, server.postmaster)
     with log.open("w") as out:
         proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                               timeout=seconds + READY_TIMEOUT + 120, check=False)
     if not samples_file.exists():
         raise RuntimeError(f"locust wrote no samples (exit {proc.returncode}, log: {log})")
-    return json.loads(samples_file.read_text())
+    run = json.loads(samples_file.read_text())
+    cpu_after = cpu_now(server, server.postmaster)
+    run["cpu"] = {k: None if cpu_before[k] is None or cpu_after[k] is None else cpu_after[k] - cpu_before[k]
+                  for k in cpu_after}
+    return run
 
 
 def close_round(db):
@@ -454,6 +512,17 @@ def session_use(runs):
             f"{kinds[LOGIN]} users logged in again (their session was gone)")
 
 
+def cpu_per_action(runs):
+    """{"odoo", "postgresql", "both": CPU ms per user action over ``runs``, or None}."""
+    actions = sum(1 for run in runs for kind, *_rest in run["samples"] if kind.startswith("action: "))
+    result = {}
+    for part in ("odoo", "postgresql"):
+        used = [run["cpu"][part] for run in runs]
+        result[part] = None if None in used or not actions else sum(used) / actions * 1000
+    result["both"] = None if None in result.values() else result["odoo"] + result["postgresql"]
+    return result
+
+
 def pct(values, q):
     if not values:
         return float("nan")
@@ -488,6 +557,9 @@ def report(args, info, sides, checks, retries):
     w(f"users: {args.salespeople} salespeople ({args.leads_per_rep} open deals each, {args.teams} teams), "
       f"{args.managers} managers, {args.employees} employees answering the pulse round (addon only); "
       f"think time {args.think[0]}-{args.think[1]} s")
+    if args.same_work:
+        w("same work: the addon's side makes only the requests stock's makes (questions as notes, "
+          "content as a plain mail, stock's reports, no pulse)")
     w(f"run: {args.duration} s per side in {args.segments} segments ({info['order']}); measured once "
       f"every user had started: stock {sides[stock]['seconds']:.0f} s, addon {sides[addon]['seconds']:.0f} s")
     w("set-up: " + ", ".join(f"{k} {v:.0f} s" for k, v in info["setup"].items()))
@@ -510,6 +582,16 @@ def report(args, info, sides, checks, retries):
     rows.append(("all actions both sides run", f"{tot[stock]:.2f}", f"{tot[addon]:.2f}", f"{t_ratio:.2f}x",
                  f">= {TARGET_THROUGHPUT_RATIO}x", "PASS" if t_ratio >= TARGET_THROUGHPUT_RATIO else "MISS"))
     out += table(("action", "stock/s", "addon/s", "ratio", "target", "result"), rows)
+    w("")
+    w("CPU per user action: ms, each segment whole (its actions; the CPU of Odoo's processes and of "
+      "PostgreSQL's in that time, locust's not counted)")
+    rows = []
+    cpu = {db: cpu_per_action(sides[db]["runs"]) for db in (stock, addon)}
+    for part in ("odoo", "postgresql", "both"):
+        a, b = cpu[stock][part], cpu[addon][part]
+        rows.append((part, "-" if a is None else f"{a:.1f}", "-" if b is None else f"{b:.1f}",
+                     f"{ratio(b, a):.2f}x" if a and b else "-"))
+    out += table(("processes", "stock", "addon", "ratio"), rows)
     w("")
     w("latency per request kind: ms, p50 and p95 (n: requests answered)")
     rows = []
@@ -578,6 +660,7 @@ def main(argv=None):
         seconds = max(args.duration // args.segments, 5)
         since = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(seconds=1)
         server = Server(args, [stock_db, addon_db], work_dir / "server.log")
+        server.postmaster = postmaster_pid()
         runs = defaultdict(list)
         try:
             t = time.perf_counter()
@@ -632,6 +715,7 @@ def main(argv=None):
                 "happened": info["happened"],
                 "requests": info["requests"],
                 "logins": info["logins"],
+                "cpu_per_action": {db: cpu_per_action(sides[db]["runs"]) for db in sides},
                 "logged_in_again": {db: sum(kind == LOGIN for run in sides[db]["runs"]
                                             for kind, *_rest in run["samples"]) for db in sides},
                 "checks": {db: [(name, n) for name, _d, n, _s in checks[db]] for db in checks},

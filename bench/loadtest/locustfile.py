@@ -42,7 +42,8 @@ from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115
-ADDON = PLAN["side"] == "addon"
+# the addon's own screens; with "same_work" its side makes stock's requests only
+ADDON = PLAN["side"] == "addon" and not PLAN.get("same_work")
 SAMPLES = []  # (kind, seconds since measuring started, ms, outcome)
 STATE = {"measuring_since": None, "started": time.time(), "requests": 0}
 # a session the server no longer knows: expired, or without its database when

@@ -47,3 +47,7 @@ def test_bounded_load_keeps_every_invariant():
     # each salesperson and the manager logged in once per database, before the load
     assert result["logins"] == 2 * 5, report
     assert result["logged_in_again"] == {stock: 0, addon: 0}, report
+    # what each side's actions cost the server's and the cluster's processes
+    for db in (stock, addon):
+        assert result["cpu_per_action"][db]["odoo"] > 0, report
+        assert result["cpu_per_action"][db]["postgresql"] > 0, report
