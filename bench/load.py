@@ -388,12 +388,12 @@ def postmaster_pid():
     with admin_cursor() as cr:
         cr.execute("SELECT pg_backend_pid(), inet_server_addr()")
         backend, addr = cr.fetchone()
-    if addr is not None and not ip_address(str(addr).split("/")[0]).is_loopback:
-        return None
-    try:
-        return psutil.Process(backend).ppid()
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return None
+        if addr is not None and not ip_address(str(addr).split("/")[0]).is_loopback:
+            return None
+        try:  # while the backend lives: it ends with the connection
+            return psutil.Process(backend).ppid()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
 
 
 def cpu_now(server, postmaster):
