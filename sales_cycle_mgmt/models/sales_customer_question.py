@@ -69,8 +69,9 @@ class SalesCustomerQuestion(models.Model):
             question.normalized_name = normalize_question(question.name)
 
     # however a lead was linked (the log wizard, a merge, an import, the API);
-    # a field of the lead as well, so that deleting a lead recounts
-    @api.depends("lead_ids.active")
+    # a field of the lead as well, so that deleting a lead recounts: one never
+    # written, as winning, losing or archiving a lead changes no count
+    @api.depends("lead_ids.create_date")
     def _compute_ask_count(self):
         for question in self:
             question.ask_count = len(question.lead_ids)

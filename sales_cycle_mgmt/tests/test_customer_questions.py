@@ -89,6 +89,25 @@ class TestCustomerQuestions(SalesContentCommon):
         self.assertEqual(question.ask_count, 2)
         self.assertEqual(question.lead_ids, leads[1:])
 
+    def test_winning_losing_or_archiving_a_deal_reads_none_of_its_questions(self):
+        leads = self._create_opportunities(3)
+        question = self.Question.create({"name": "Can we start with one team?"})
+        question._register_askings(leads)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+        with self.env.cr._enable_logging(), self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+            leads[0].action_set_won()
+            leads[1].action_set_lost()
+            leads[2].action_archive()
+            leads[2].action_unarchive()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        queries = [line for line in logs.output if "sales_customer_question_lead_rel" in line]
+        self.assertEqual(queries, [], "a deal's status does not change how often its questions were asked")
+        self.assertEqual(leads.mapped("won_status"), ["won", "lost", "pending"])
+        self.assertEqual(question.ask_count, 3)
+
     def test_a_duplicate_cannot_be_created_directly(self):
         self.Question.create({"name": "Can we pay monthly by direct debit?"})
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
