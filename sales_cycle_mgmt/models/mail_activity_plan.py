@@ -58,10 +58,10 @@ class MailActivityPlan(models.Model):
     def _plans_for_leads(self, leads):
         """{lead: plan}: the active after-sales plan of the lead's team, else the
         default of its company, else the shared default; leads without any get none."""
-        plans = self.search([
+        plans = self.search_fetch([
             ("res_model", "=", "crm.lead"),
             "|", ("team_id", "!=", False), ("is_followup_default", "=", True),
-        ])
+        ], ["team_id", "company_id", "is_followup_default"])
         by_team = {plan.team_id: plan for plan in plans if plan.team_id}
         defaults = {plan.company_id: plan for plan in plans if plan.is_followup_default and not plan.team_id}
         result = {}
