@@ -151,8 +151,10 @@ def stack():
     # the standby is one of the private cluster: not with a server of one's own (PGHOST)
     with_replica = os.environ.get("SCM_PG_EXTERNAL") != "1"
     odoo(DB, "-i", "sales_cycle_mgmt", "--with-demo", "--stop-after-init", "--max-cron-threads=0")
-    # work for every cron: today's snapshot not taken yet, rotting deals not reminded
-    sql(DB, "DELETE FROM sales_cycle_snapshot WHERE date = current_date")
+    # work for every cron: today's snapshot not taken yet, rotting deals not reminded;
+    # the demo's last snapshot is today's in the users' time zone, not always the
+    # server's current_date (from 23:00 UTC on, Brussels is already tomorrow)
+    sql(DB, "DELETE FROM sales_cycle_snapshot WHERE date = (SELECT max(date) FROM sales_cycle_snapshot)")
     sql(DB, "UPDATE crm_lead SET rotting_reminded_at = NULL")
     sql("postgres", f'CREATE DATABASE "{REF_DB}" TEMPLATE "{DB}"')
     print(f"installed and copied in {time.monotonic() - started:.0f}s")
