@@ -92,7 +92,7 @@ def parse_args(argv):
     p.add_argument("--salespeople", type=int, default=40, help="salespeople, one locust user each")
     p.add_argument("--managers", type=int, default=4, help="sales managers opening reports")
     p.add_argument("--employees", type=int, default=None,
-                   help="salespeople who answer the pulse round (default: all)")
+                   help="salespeople who answer the pulse round (default: all; none with --same-work)")
     p.add_argument("--leads-per-rep", type=int, default=40, help="open opportunities of each salesperson")
     p.add_argument("--teams", type=int, default=4, help="sales teams the salespeople are in")
     p.add_argument("--duration", type=int, default=90, help="seconds of load per side")
@@ -121,9 +121,11 @@ def parse_args(argv):
     if min(args.salespeople, args.managers, args.leads_per_rep, args.teams, args.duration,
            args.segments, args.max_requests) < 1:
         p.error("sizes and durations must be at least 1")
+    if args.same_work and args.employees:
+        p.error("--same-work has no pulse answers: leave out --employees")
     if args.employees is None:
-        args.employees = args.salespeople
-    args.employees = 0 if args.same_work else min(args.employees, args.salespeople)
+        args.employees = 0 if args.same_work else args.salespeople
+    args.employees = min(args.employees, args.salespeople)
     return args
 
 
