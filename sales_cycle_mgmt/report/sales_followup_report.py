@@ -36,7 +36,9 @@ class SalesFollowupReport(models.Model):
         "Done on Time (%)", readonly=True, aggregator="avg",
         help="Share of the done follow-ups that were done by their due date.",
     )
-    overdue_count = fields.Integer("Overdue", readonly=True, aggregator="sum")
+    overdue_count = fields.Integer(
+        "Overdue", readonly=True, aggregator="sum", help="Still planned after its due date; refreshed daily.",
+    )
     answer_count = fields.Integer(
         "NPS Answers", readonly=True, aggregator="sum", help="The sample of the Customer NPS."
     )
@@ -64,7 +66,8 @@ class SalesFollowupReport(models.Model):
             CASE WHEN f.state = 'done'
                  THEN (CASE WHEN f.date_done <= f.date_due THEN 100.0::float8 ELSE 0.0::float8 END)
             END AS on_time_rate,
-            (f.state = 'planned' AND f.date_due < (now() AT TIME ZONE 'UTC')::date)::int AS overdue_count,
+            -- the follow-ups' own flag: the report counts what their list shows
+            (f.is_overdue IS TRUE)::int AS overdue_count,
             CASE WHEN f.nps_bucket IS NOT NULL THEN f.nps_score END AS nps_score,
             (f.nps_bucket IS NOT NULL)::int AS answer_count,
             CASE WHEN f.nps_bucket = %(promoter)s THEN 1 ELSE 0 END AS promoter_count,

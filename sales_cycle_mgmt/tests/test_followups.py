@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from lxml import etree
 
+from odoo import fields
 from odoo.addons.survey.controllers.main import Survey
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
@@ -506,6 +507,22 @@ class TestFollowups(SalesCycleCommon):
         self.assertEqual((promoters, detractors, nps), (1, 1, 0.0))
         [(overdue,)] = Report._read_group(domain + [("kind", "=", "check_in")], [], ["overdue_count:sum"])
         self.assertEqual(overdue, 2, "check-ins due 1 April are overdue by mid-April")
+
+    def test_report_counts_as_overdue_what_the_follow_ups_list_flags(self):
+        # a user whose day is not UTC's: far east late in the UTC day, far west early
+        now = datetime.now()
+        tz = "Etc/GMT-14" if now.hour >= 10 else "Etc/GMT+12"
+        followups = self._won_lead().followup_ids.sorted("date_due")[:2].with_context(tz=tz)
+        today = fields.Date.context_today(followups)
+        self.assertNotEqual(today, now.date())
+        followups[0].date_due = today - timedelta(days=1)
+        followups[1].date_due = today
+        self.assertEqual(followups.mapped("is_overdue"), [True, False])
+        self.env.flush_all()
+        [(overdue,)] = self.env["sales.followup.report"]._read_group(
+            [("followup_id", "in", followups.ids)], [], ["overdue_count:sum"])
+        flagged = self.Followup.search_count([("id", "in", followups.ids), ("is_overdue", "=", True)])
+        self.assertEqual((overdue, flagged), (1, 1), "one definition of overdue, in the list and the report")
 
     def test_salesperson_sees_followups_of_own_leads_only(self):
         mine = self._won_lead()
