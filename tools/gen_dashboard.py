@@ -51,24 +51,26 @@ KPIS = [
     ("Customer NPS", "sales.followup.report", "nps_value", ("answer_count", "answers"), []),
 ]
 
-# title, model, chart type, measure, group-bys, domain, stacked, report action (xml id)
+# title, model, chart type, measure, group-bys, domain, stacked, report action (xml id);
+# an average blank under the minimum sample says so in its title, and is drawn
+# as bars, where a blank is no bar, not as a line falling to zero
 CHARTS = [
     ("Funnel: leads reaching each phase", "sales.cycle.funnel.report", "odoo_bar", "lead_count",
      ["cycle_phase_id"], [], False, "sales_cycle_funnel_report_action"),
-    ("Average days in stage", "sales.cycle.stage.report", "odoo_bar", "duration_days",
-     ["stage_id"], OPEN_STAGES, False, "sales_cycle_stage_report_action"),
-    ("Days to win, by closing month", "sales.cycle.report", "odoo_line", "days_to_win",
-     ["date_closed:month"], WON, False, "sales_cycle_report_action"),
-    ("Win rate by sales team (%)", "sales.cycle.report", "odoo_bar", "win_rate",
-     ["team_id"], [], False, "sales_cycle_report_action"),
+    (f"Average days in stage (stages of {MIN_SAMPLE}+ stays)", "sales.cycle.stage.report", "odoo_bar",
+     "duration_days", ["stage_id"], OPEN_STAGES, False, "sales_cycle_stage_report_action"),
+    (f"Days to win, by closing month (months of {MIN_SAMPLE}+ won deals)", "sales.cycle.report", "odoo_bar",
+     "days_to_win", ["date_closed:month"], WON, False, "sales_cycle_report_action"),
+    (f"Win rate by sales team (%; teams of {MIN_SAMPLE}+ closed deals)", "sales.cycle.report", "odoo_bar",
+     "win_rate", ["team_id"], [], False, "sales_cycle_report_action"),
     ("Pipeline by weekly snapshot", "sales.cycle.snapshot", "odoo_bar", "expected_revenue",
      ["date:week", "stage_id"], [], True, "sales_cycle_snapshot_action"),
     ("After-sales follow-ups", "sales.followup.report", "odoo_bar", "followup_count",
      ["kind", "state"], [], True, "sales_followup_report_action"),
     ("Content shared, by content", "sales.content.report", "odoo_bar", "share_count",
      ["content_id"], [], False, "sales_content_report_action"),
-    ("Leads with any content, by stage (%)", "sales.content.report", "odoo_bar", "coverage_rate",
-     ["stage_id"], [], False, "sales_content_report_action_coverage"),
+    (f"Leads with any content, by stage (%; stages of {MIN_SAMPLE}+ leads)", "sales.content.report",
+     "odoo_bar", "coverage_rate", ["stage_id"], [], False, "sales_content_report_action_coverage"),
     ("Team eNPS by pulse round", "sales.pulse.report", "odoo_line", "enps",
      ["date:month", "team_id"], [], False, "sales_pulse_report_action"),
     ("Team members met in a one-on-one in 90 days (%)", "sales.one.on.one.coverage.report", "odoo_bar",
@@ -117,7 +119,8 @@ def build():
             "measures": [{"id": name, "fieldName": name} for name in measures],
         }
         data_cells[f"A{i + 1}"] = f"=_t(\"{label}\")"
-        value = f"ROUND(IFERROR(PIVOT.VALUE({i},\"{measure}\"),0),1)"
+        # the report's own figure, in its own format: the number its pivot shows
+        value = f"IFERROR(PIVOT.VALUE({i},\"{measure}\"),0)"
         baseline = {}
         if sample:
             count = f"IFERROR(PIVOT.VALUE({i},\"{sample[0]}\"),0)"

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import datetime
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -115,6 +116,32 @@ class TestDashboard(SalesCycleCommon):
         for card in scorecards:
             cell = card["keyValue"].split("!")[1]
             self.assertIn("PIVOT.VALUE", data_sheet["cells"][cell])
+
+    def test_key_figures_show_the_reports_figure_unrounded(self):
+        """83.33 as the report's pivot shows it, not rounded to 83.3 and shown as 83.30."""
+        data_sheet = next(s for s in self.data["sheets"] if s["name"] == "Data")
+        for card in (c for c in _figures(self.data) if c["type"] == "scorecard"):
+            formula = data_sheet["cells"][card["keyValue"].split("!")[1]]
+            with self.subTest(figure=card["title"]["text"]):
+                self.assertNotRegex(formula.upper(), r"\b(ROUND|ROUNDUP|ROUNDDOWN|TRUNC|INT)\(")
+
+    def test_averages_blank_under_the_minimum_sample_are_bars_whose_title_says_so(self):
+        """A blank is no bar, where a line would fall to zero; the title tells why it is missing."""
+        sheet = next(s for s in self.data["sheets"] if s["name"] == "Dashboard")
+        sampled = 0
+        for figure in sheet["figures"]:
+            chart = figure["data"]
+            if not chart["type"].startswith("odoo_"):
+                continue
+            model = self.env[chart["metaData"]["resModel"]]
+            if chart["metaData"]["measure"] not in getattr(model, "_sample_fields", {}):
+                continue
+            sampled += 1
+            title = re.match(r"\[(.*?)\]\(", sheet["cells"][f"{'AB'[figure['col']]}{figure['row']}"]).group(1)
+            with self.subTest(chart=title):
+                self.assertEqual(chart["type"], "odoo_bar")
+                self.assertIn(f"{MIN_SAMPLE}+", title)
+        self.assertEqual(sampled, 4, "days in stage, days to win, win rate, content coverage")
 
     def test_managers_see_the_dashboard_salespeople_do_not(self):
         Dashboard = self.env["spreadsheet.dashboard"]
