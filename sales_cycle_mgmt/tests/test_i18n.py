@@ -5,6 +5,7 @@ When the first two tests fail, run `make i18n` (it regenerates the .pot and
 updates id.po), then translate the new, empty entries of id.po.
 """
 
+import json
 import re
 from collections import Counter
 
@@ -15,9 +16,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import FORMAT_REGEX, TRANSLATED_ATTRS, TranslationModuleReader
 
+from ..cycle_math import MIN_SAMPLE
+
 MODULE = "sales_cycle_mgmt"
 POT_PATH = f"{MODULE}/i18n/{MODULE}.pot"
 ID_PO_PATH = f"{MODULE}/i18n/id.po"
+DASHBOARD_PATH = f"{MODULE}/data/files/sales_cycle_dashboard.json"
 
 # %(name)s, %s, %d...; a literal %% is no placeholder
 PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]")
@@ -94,6 +98,23 @@ class TestI18n(TransactionCase):
             f"{len(untranslated)} term(s) have no Indonesian translation in {ID_PO_PATH} "
             f"(run make i18n if they are not in it yet, then translate them):\n{_short(untranslated)}",
         )
+
+    def test_indonesian_scorecard_notes_are_no_longer_than_english(self):
+        """The note under a key figure without enough data ("not enough data: 4
+        answers") has the width of the English one on the dashboard: a longer
+        translation is cut."""
+        with open(file_path(DASHBOARD_PATH)) as f:
+            data = json.load(f)
+        cards = [fig["data"] for sheet in data["sheets"] for fig in sheet["figures"]
+                 if fig["data"]["type"] == "scorecard" and fig["data"].get("baselineDescr")]
+        self.assertTrue(cards)
+        indonesian = {entry.msgid: entry.msgstr for entry in self.id_po}
+        for card in cards:
+            words = card["baselineDescr"]["text"]
+            english = f"not enough data: {MIN_SAMPLE - 1} {words}"
+            translated = f"{indonesian['not enough data:']} {MIN_SAMPLE - 1} {indonesian[words]}"
+            with self.subTest(figure=card["title"]["text"]):
+                self.assertLessEqual(len(translated), len(english), translated)
 
     def test_indonesian_keeps_placeholders_and_markup(self):
         self.assertEqual(self.id_po.metadata.get("Language"), "id")
