@@ -63,10 +63,10 @@ class SalesFollowupReport(models.Model):
             f.company_id, f.kind, f.state, f.date_due, f.nps_bucket,
             1 AS followup_count,
             (f.state = 'done')::int AS done_count,
+            -- the follow-ups' own flags: the report counts what their list shows
             CASE WHEN f.state = 'done'
-                 THEN (CASE WHEN f.date_done <= f.date_due THEN 100.0::float8 ELSE 0.0::float8 END)
+                 THEN (CASE WHEN f.done_on_time THEN 100.0::float8 ELSE 0.0::float8 END)
             END AS on_time_rate,
-            -- the follow-ups' own flag: the report counts what their list shows
             (f.is_overdue IS TRUE)::int AS overdue_count,
             CASE WHEN f.nps_bucket IS NOT NULL THEN f.nps_score END AS nps_score,
             (f.nps_bucket IS NOT NULL)::int AS answer_count,
